@@ -1,0 +1,14 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "./root.ts";
+
+export { appRouter, createCaller, type AppRouter } from "./root.ts";
+export {
+  createTRPCContext,
+  createInnerContext,
+  type InnerContext,
+  type SessionUser,
+} from "./trpc.ts";
+export { logger } from "./logger.ts";
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,9 @@
+export {
+  createContact,
+  getContact,
+  updateContact,
+  deleteContact,
+  listContacts,
+  type ContactRecord,
+  type ContactPage,
+} from "./service.ts";

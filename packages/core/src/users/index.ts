@@ -1,0 +1,8 @@
+export {
+  createUser,
+  findUserForSignIn,
+  getUser,
+  normalizeEmail,
+  type UserRecord,
+  type UserWithPassword,
+} from "./service.ts";
