@@ -44,6 +44,7 @@ export const base = tseslint.config(
       "**/scripts/**",
       "**/*.test.ts",
       "**/testing/**",
+      "**/e2e/**",
     ],
     rules: { "no-restricted-properties": "off" },
   },

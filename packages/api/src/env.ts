@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-core";
+import { throwInvalidEnv } from "@omnicrm/db";
 import { z } from "zod";
 
 export const apiEnv = createEnv({
@@ -9,4 +10,5 @@ export const apiEnv = createEnv({
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,
+  onValidationError: throwInvalidEnv,
 });

@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-core";
+import { throwInvalidEnv } from "@omnicrm/db";
 import { z } from "zod";
 
 export const authEnv = createEnv({
@@ -12,6 +13,7 @@ export const authEnv = createEnv({
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,
+  onValidationError: throwInvalidEnv,
   // Checked when first used, so `next build` needs no secrets.
   skipValidation: process.env.OMNICRM_SKIP_ENV_VALIDATION === "1",
 });

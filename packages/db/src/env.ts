@@ -42,3 +42,17 @@ export function readDbEnv(source: Record<string, string | undefined> = process.e
   }
   return result.data;
 }
+
+type EnvIssue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+
+/** For every package's env.ts: report all invalid variables in one sentence. */
+export function throwInvalidEnv(issues: ReadonlyArray<EnvIssue>): never {
+  throw new InvalidEnvError(
+    issues.map((issue) => {
+      const key = (issue.path ?? [])
+        .map((segment) => (typeof segment === "object" ? String(segment.key) : String(segment)))
+        .join(".");
+      return `${key} ${issue.message}`.trim();
+    }),
+  );
+}

@@ -140,8 +140,10 @@ function UserMenu({ user }: { user: ShellUser }) {
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-64 max-w-[calc(100vw-1rem)]">
         <DropdownMenuLabel className="flex flex-col gap-0.5 font-normal">
-          {user.name ? <span className="truncate text-sm font-medium">{user.name}</span> : null}
-          <span className="truncate text-xs text-muted-foreground">{user.email}</span>
+          {user.name ? (
+            <span className="text-sm font-medium wrap-anywhere">{user.name}</span>
+          ) : null}
+          <span className="text-xs wrap-anywhere text-muted-foreground">{user.email}</span>
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
         <DropdownMenuItem

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cp, mkdtemp, readFile, writeFile, mkdir } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -15,6 +15,7 @@ import {
 
 const adminUrl = inject("omnicrmDbAdminUrl");
 const created: string[] = [];
+const tempDirs: string[] = [];
 
 async function emptyDatabase(): Promise<string> {
   const name = `omnicrm_test_mig_${randomBytes(5).toString("hex")}`;
@@ -38,12 +39,14 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 
 async function copyOfMigrations(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "omnicrm-migrations-"));
+  tempDirs.push(dir);
   await cp(defaultMigrationsDir(), dir, { recursive: true });
   return dir;
 }
 
 afterAll(async () => {
   for (const name of created) await dropDatabase(adminUrl, name);
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
 });
 
 describe("applyMigrations", () => {

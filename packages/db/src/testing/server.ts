@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -45,7 +45,13 @@ export async function startTestServer(): Promise<TestServer> {
     password: randomBytes(12).toString("hex"),
     persistent: false,
   });
-  return { adminUrl: server.adminUrl, stop: () => server.stop() };
+  return {
+    adminUrl: server.adminUrl,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function withDatabase(url: string, database: string): string {

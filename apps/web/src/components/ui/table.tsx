@@ -81,7 +81,11 @@ function TableHead({ className, ...props }: React.ComponentProps<"th">) {
 
 function TableCell({ className, ...props }: React.ComponentProps<"td">) {
   return (
-    <td data-slot="table-cell" className={cn("px-3 py-2.5 align-middle", className)} {...props} />
+    <td
+      data-slot="table-cell"
+      className={cn("px-3 py-2.5 align-middle whitespace-nowrap", className)}
+      {...props}
+    />
   );
 }
 
