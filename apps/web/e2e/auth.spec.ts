@@ -60,6 +60,7 @@ test("signed-out visitors are sent to sign-in and the API refuses them", async (
 
   const res = await request.get("/api/trpc/contacts.list?input=%7B%22json%22%3A%7B%7D%7D");
   expect(res.status()).toBe(401);
+  expect(res.headers()["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   const body = await res.text();
   expect(body).toContain("Sign in to continue.");
   expect(body).not.toMatch(/stack|node_modules/);

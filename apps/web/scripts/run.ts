@@ -153,7 +153,8 @@ async function validatePackageEnvs(env: NodeJS.ProcessEnv): Promise<void> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    await import("@omnicrm/auth/env");
+    const { authEnv } = await import("@omnicrm/auth/env");
+    authEnv();
     await import("@omnicrm/api/env");
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

@@ -4,7 +4,7 @@ import type { Db } from "@omnicrm/db";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
-import { authEnv, googleSignInEnabled } from "./env.ts";
+import { authEnv } from "./env.ts";
 import { verifyPassword } from "./password.ts";
 import { signInSchema } from "./password-policy.ts";
 import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./rate-limit.ts";
@@ -69,12 +69,10 @@ export function createAuthOptions(db: Db): NextAuthOptions {
       },
     }),
   ];
-  if (googleSignInEnabled()) {
+  const env = authEnv();
+  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) {
     providers.push(
-      GoogleProvider({
-        clientId: authEnv.GOOGLE_CLIENT_ID!,
-        clientSecret: authEnv.GOOGLE_CLIENT_SECRET!,
-      }),
+      GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET }),
     );
   }
 
@@ -83,7 +81,7 @@ export function createAuthOptions(db: Db): NextAuthOptions {
     // http-only cookie (next-auth requires JWT sessions for credentials sign-in).
     adapter: PrismaAdapter(db),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
-    secret: authEnv.NEXTAUTH_SECRET,
+    secret: env.NEXTAUTH_SECRET,
     providers,
     pages: { signIn: "/sign-in", error: "/sign-in" },
     callbacks: {
