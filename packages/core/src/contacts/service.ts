@@ -13,6 +13,22 @@ import {
 } from "../schemas.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor.ts";
 
+/** The key contacts are sorted by name with: lower case, without accents. */
+export function nameSortKey(name: string): string {
+  return name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim().slice(0, 200);
+}
+
+/** The column each sort field orders by. */
+const sortColumn = {
+  name: "nameSort",
+  email: "email",
+  phone: "phone",
+  createdAt: "createdAt",
+} as const satisfies Record<ContactSortField, keyof Contact>;
+type SortColumn = (typeof sortColumn)[ContactSortField];
+
+type ContactRow = ContactRecord & { nameSort: string };
+
 export type ContactRecord = Pick<
   Contact,
   "id" | "name" | "email" | "phone" | "createdAt" | "updatedAt"
@@ -29,6 +45,7 @@ export interface ContactPage {
 const select = {
   id: true,
   name: true,
+  nameSort: true,
   email: true,
   phone: true,
   createdAt: true,
@@ -58,7 +75,8 @@ export async function createContact(
 ): Promise<ContactRecord> {
   const data = contactInputSchema.parse(input);
   return db.contact
-    .create({ data: { ...data, userId: actor.userId }, select })
+    .create({ data: { ...data, nameSort: nameSortKey(data.name), userId: actor.userId }, select })
+    .then(toRecord)
     .catch(conflictOnDuplicateEmail);
 }
 
@@ -70,7 +88,7 @@ export async function getContact(
   const { id } = contactIdInputSchema.parse(input);
   const contact = await db.contact.findFirst({ where: { id, userId: actor.userId }, select });
   if (!contact) throw new NotFoundError("This contact does not exist or was deleted.");
-  return contact;
+  return toRecord(contact);
 }
 
 export async function updateContact(
@@ -80,7 +98,12 @@ export async function updateContact(
 ): Promise<ContactRecord> {
   const { id, data } = contactUpdateSchema.parse(input);
   return db.contact
-    .update({ where: { id, userId: actor.userId }, data, select })
+    .update({
+      where: { id, userId: actor.userId },
+      data: { ...data, nameSort: nameSortKey(data.name) },
+      select,
+    })
+    .then(toRecord)
     .catch(notFoundOnMissing)
     .catch(conflictOnDuplicateEmail);
 }
@@ -96,8 +119,12 @@ export async function deleteContact(
   return { id };
 }
 
-function sortValue(contact: ContactRecord, field: ContactSortField): string | null {
-  const value = contact[field];
+function toRecord({ nameSort: _nameSort, ...record }: ContactRow): ContactRecord {
+  return record;
+}
+
+function sortValue(contact: ContactRow, field: ContactSortField): string | null {
+  const value = contact[sortColumn[field]];
   return value instanceof Date ? value.toISOString() : value;
 }
 
@@ -110,11 +137,12 @@ function parseSortValue(field: ContactSortField, value: string | null): string |
  * `field ASC NULLS LAST, id ASC`.
  */
 function keysetWhere(
-  field: ContactSortField,
+  sortField: ContactSortField,
   cursor: Cursor,
   forward: boolean,
 ): Prisma.ContactWhereInput {
-  const value = parseSortValue(field, cursor.v);
+  const value = parseSortValue(sortField, cursor.v);
+  const field: SortColumn = sortColumn[sortField];
   const nullable = field === "email" || field === "phone";
   if (forward) {
     if (value === null) return { [field]: null, id: { gt: cursor.id } };
@@ -131,9 +159,10 @@ function keysetWhere(
 }
 
 function orderBy(
-  field: ContactSortField,
+  sortField: ContactSortField,
   ascending: boolean,
 ): Prisma.ContactOrderByWithRelationInput[] {
+  const field: SortColumn = sortColumn[sortField];
   const sort = ascending ? "asc" : "desc";
   const byField: Prisma.ContactOrderByWithRelationInput =
     field === "email" || field === "phone"
@@ -182,13 +211,13 @@ export async function listContacts(
 
   const first = page[0];
   const last = page.at(-1);
-  const cursorFor = (row: ContactRecord | undefined, d: "n" | "p") =>
+  const cursorFor = (row: ContactRow | undefined, d: "n" | "p") =>
     row ? encodeCursor({ f: sort.field, d, v: sortValue(row, sort.field), id: row.id }) : null;
 
   const hasNext = readingBackwards ? true : hasMore;
   const hasPrev = readingBackwards ? hasMore : cursor !== null;
   return {
-    items: page,
+    items: page.map(toRecord),
     nextCursor: hasNext ? cursorFor(last, "n") : null,
     prevCursor: hasPrev ? cursorFor(first, "p") : null,
   };

