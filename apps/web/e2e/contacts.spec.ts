@@ -13,12 +13,12 @@ test("create, find, edit and delete a contact; another user never sees it", asyn
 
   // The browser checks with the same schema as the API.
   await page.getByLabel("Name").fill("Rosa Diaz");
-  await page.getByLabel("Email").fill("rosa@");
+  await page.getByLabel("Email 1 (primary)").fill("rosa@");
   await page.getByRole("button", { name: "Save contact" }).click();
   await expect(page.getByText("Enter a valid email address.")).toBeVisible();
 
-  await page.getByLabel("Email").fill("Rosa.Diaz@Gmail.com");
-  await page.getByLabel("Phone").fill("+1 555 010 2000");
+  await page.getByLabel("Email 1 (primary)").fill("Rosa.Diaz@Gmail.com");
+  await page.getByLabel("Phone 1 (primary)").fill("+1 555 010 2000");
   await page.getByRole("button", { name: "Save contact" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Rosa Diaz" })).toBeVisible();
   await expect(page.getByText("rosa.diaz@gmail.com")).toBeVisible();
@@ -27,9 +27,9 @@ test("create, find, edit and delete a contact; another user never sees it", asyn
   // A duplicate email is reported on the email field by the server.
   await page.goto("/contacts/new");
   await page.getByLabel("Name").fill("Rosa Again");
-  await page.getByLabel("Email").fill("rosa.diaz@gmail.com");
+  await page.getByLabel("Email 1 (primary)").fill("rosa.diaz@gmail.com");
   await page.getByRole("button", { name: "Save contact" }).click();
-  await expect(page.getByText("You already have a contact with this email.")).toBeVisible();
+  await expect(page.getByText("Rosa Diaz already has this email.")).toBeVisible();
 
   await page.goto("/contacts");
   await page.getByRole("searchbox", { name: "Search contacts" }).fill("rosa");
@@ -38,7 +38,7 @@ test("create, find, edit and delete a contact; another user never sees it", asyn
 
   await page.getByRole("button", { name: "Edit" }).click();
   await page.getByLabel("Name").fill("Rosa Díaz-Moreno");
-  await page.getByLabel("Phone").fill("");
+  await page.getByLabel("Phone 1 (primary)").fill("");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Rosa Díaz-Moreno" })).toBeVisible();
   await expect(page.getByText("Not set")).toBeVisible();
@@ -54,7 +54,9 @@ test("create, find, edit and delete a contact; another user never sees it", asyn
   await expect(page.getByRole("heading", { level: 1, name: "Contact not found" })).toBeVisible();
   await expect(page.getByText("Rosa")).toHaveCount(0);
   const id = contactUrl.split("/").pop()!;
-  const res = await page.request.post("/api/trpc/contacts.delete", { data: { json: { id } } });
+  const res = await page.request.post("/api/trpc/contacts.delete", {
+    data: { json: { ids: [id] } },
+  });
   expect(res.status()).toBe(404);
   await signOut(page);
 
@@ -69,6 +71,17 @@ test("create, find, edit and delete a contact; another user never sees it", asyn
   await dialog.getByRole("button", { name: "Delete contact" }).click();
   await expect(page).toHaveURL(/\/contacts$/);
   await expect(page.getByText("Rosa Díaz-Moreno was deleted.")).toBeVisible();
+  await expect(table(page).getByText("No contacts yet.")).toBeVisible();
+
+  // Undo brings it back, with everything it had.
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByText("Rosa Díaz-Moreno was restored.")).toBeVisible();
+  await expect(table(page).getByRole("link", { name: "Rosa Díaz-Moreno" })).toBeVisible();
+  await table(page).getByRole("link", { name: "Rosa Díaz-Moreno" }).click();
+  await expect(page.getByText("rosa.diaz@gmail.com")).toBeVisible();
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete contact" }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
   await expect(table(page).getByText("No contacts yet.")).toBeVisible();
   await page.goto(contactUrl);
   await expect(page.getByRole("heading", { level: 1, name: "Contact not found" })).toBeVisible();

@@ -12,3 +12,4 @@ export { logger } from "./logger.ts";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { contactsExportResponse } from "./http/contacts-export.ts";

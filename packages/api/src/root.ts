@@ -1,10 +1,24 @@
 import { authRouter } from "./routers/auth.ts";
 import { contactsRouter } from "./routers/contacts.ts";
+import { customFieldsRouter } from "./routers/customFields.ts";
+import { notesRouter } from "./routers/notes.ts";
+import { savedViewsRouter } from "./routers/savedViews.ts";
+import { stagesRouter } from "./routers/stages.ts";
+import { tagsRouter } from "./routers/tags.ts";
+import { tasksRouter } from "./routers/tasks.ts";
+import { timelineRouter } from "./routers/timeline.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   contacts: contactsRouter,
+  tags: tagsRouter,
+  notes: notesRouter,
+  tasks: tasksRouter,
+  customFields: customFieldsRouter,
+  stages: stagesRouter,
+  savedViews: savedViewsRouter,
+  timeline: timelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

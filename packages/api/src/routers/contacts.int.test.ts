@@ -61,68 +61,99 @@ describe("contacts router", () => {
     const api = callerFor(alice);
     const created = await api.contacts.create({
       name: "Maya Lin",
-      email: "maya@gmail.com",
-      phone: "+1 555 0100",
+      emails: ["maya@gmail.com"],
+      phones: ["+1 555 0100"],
     });
     expect((await api.contacts.byId({ id: created.id })).name).toBe("Maya Lin");
     const page = await api.contacts.list({ search: "maya" });
     expect(page.items.map((c) => c.id)).toEqual([created.id]);
     const updated = await api.contacts.update({
       id: created.id,
-      data: { name: "Maya Lin-Park", email: "maya@gmail.com" },
+      data: { name: "Maya Lin-Park", phones: [] },
     });
-    expect(updated).toMatchObject({ name: "Maya Lin-Park", phone: null });
-    await api.contacts.delete({ id: created.id });
+    expect(updated).toMatchObject({
+      name: "Maya Lin-Park",
+      phone: null,
+      emails: ["maya@gmail.com"],
+    });
+    await api.contacts.setStage({ ids: [created.id], stage: "active" });
+
+    const receipt = await api.contacts.delete({ ids: [created.id] });
     await expect(api.contacts.byId({ id: created.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+    expect((await api.contacts.deleted()).map((d) => d.id)).toEqual([created.id]);
+    await api.contacts.restore({ deletionId: receipt.deletionId });
+    expect(await api.contacts.byId({ id: created.id })).toMatchObject({ stage: "active" });
   });
 
   it("refuses every procedure without a session", async () => {
     const api = callerFor(null);
     const id = "0190b6a4-0000-7000-8000-000000000000";
-    await expect(api.contacts.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(api.contacts.byId({ id })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    await expect(api.contacts.create({ name: "X" })).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-    });
-    await expect(api.contacts.update({ id, data: { name: "X" } })).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-    });
-    await expect(api.contacts.delete({ id })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    const calls = [
+      api.contacts.list({}),
+      api.contacts.byId({ id }),
+      api.contacts.create({ name: "X" }),
+      api.contacts.update({ id, data: { name: "X" } }),
+      api.contacts.delete({ ids: [id] }),
+      api.contacts.restore({ deletionId: id }),
+      api.contacts.deleted(),
+      api.contacts.setStage({ ids: [id], stage: "lead" }),
+    ];
+    for (const call of calls) await expect(call).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
-  it("never lets another user read, list, change or delete a contact, whatever id they send", async () => {
-    const mine = await callerFor(alice).contacts.create({
+  it("never lets another user read, list, change, delete or restore a contact, whatever id they send", async () => {
+    const owner = callerFor(alice);
+    const mine = await owner.contacts.create({
       name: "Private Client",
-      email: "private@example.com",
+      emails: ["private@example.com"],
     });
     const intruder = callerFor(bob);
     await expect(intruder.contacts.byId({ id: mine.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     await expect(
-      intruder.contacts.update({ id: mine.id, data: { name: "Stolen", email: "x@example.com" } }),
+      intruder.contacts.update({
+        id: mine.id,
+        data: { name: "Stolen", emails: ["x@example.com"] },
+      }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(intruder.contacts.delete({ id: mine.id })).rejects.toMatchObject({
+    await expect(intruder.contacts.delete({ ids: [mine.id] })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    const theirList = await intruder.contacts.list({ limit: 100, search: "Private" });
-    expect(theirList.items).toEqual([]);
+    await expect(
+      intruder.contacts.setStage({ ids: [mine.id], stage: "past" }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect((await intruder.contacts.list({ limit: 100, search: "Private" })).items).toEqual([]);
+
+    const receipt = await owner.contacts.delete({ ids: [mine.id] });
+    await expect(
+      intruder.contacts.restore({ deletionId: receipt.deletionId }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await intruder.contacts.deleted()).toEqual([]);
+    await owner.contacts.restore({ deletionId: receipt.deletionId });
+
     // Bob may use the same email for his own client: it is not a signal about Alice's data.
     await expect(
-      intruder.contacts.create({ name: "Bob's", email: "private@example.com" }),
+      intruder.contacts.create({ name: "Bob's", emails: ["private@example.com"] }),
     ).resolves.toBeTruthy();
-
-    const after = await callerFor(alice).contacts.byId({ id: mine.id });
-    expect(after).toMatchObject({ name: "Private Client", email: "private@example.com" });
+    expect(await owner.contacts.byId({ id: mine.id })).toMatchObject({
+      name: "Private Client",
+      stage: "lead",
+      emails: ["private@example.com"],
+    });
   });
 
   it("answers bad input with field errors from the shared schema, over HTTP", async () => {
     const res = await http(
       alice,
       "contacts.create",
-      { name: "", email: "nope", phone: "abc" },
+      { name: "", emails: ["nope"], phones: ["abc"] },
       "mutation",
     );
     expect(res.status).toBe(400);
@@ -132,7 +163,7 @@ describe("contacts router", () => {
       requestId: "test-request-0001",
       fieldErrors: {
         name: ["Name is required."],
-        email: ["Enter a valid email address."],
+        "emails.0": ["Enter a valid email address."],
       },
     });
     expect(JSON.stringify(res.body)).not.toMatch(/stack|at .*\.ts:\d+/);
@@ -142,32 +173,47 @@ describe("contacts router", () => {
     ["a wrong type", { name: 42 }],
     ["a huge string", { name: "x".repeat(100_000) }],
     ["an unknown field", { name: "Ok", userId: "0190b6a4-0000-7000-8000-000000000000" }],
+    [
+      "too many emails",
+      { name: "Ok", emails: Array.from({ length: 50 }, (_, i) => `a${i}@example.com`) },
+    ],
   ])("refuses %s", async (_label, input) => {
     const res = await http(alice, "contacts.create", input, "mutation");
     expect(res.status).toBe(400);
     expect(res.body.error!.json.data).toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  it("refuses ids that are not uuids and forged cursors with 400, not 500", async () => {
+  it("refuses ids that are not uuids, forged cursors and bad filters with 400, not 500", async () => {
     const res = await http(alice, "contacts.byId", { id: "../../etc/passwd" }, "query");
     expect(res.status).toBe(400);
     expect(res.body.error!.json.data).toMatchObject({ fieldErrors: { id: ["Not a valid id."] } });
     const cursor = await http(alice, "contacts.list", { cursor: "bm90LWEtY3Vyc29y" }, "query");
     expect(cursor.status).toBe(400);
     expect(cursor.body.error!.json.message).toMatch(/page link is no longer valid/);
+    const filter = await http(
+      alice,
+      "contacts.list",
+      { filters: { stages: ["<script>"] } },
+      "query",
+    );
+    expect(filter.status).toBe(400);
+    const bulk = await http(alice, "contacts.delete", { ids: [] }, "mutation");
+    expect(bulk.body.error!.json.data).toMatchObject({
+      fieldErrors: { ids: ["Select at least one contact."] },
+    });
   });
 
-  it("reports a duplicate email as a conflict on the email field", async () => {
-    await callerFor(alice).contacts.create({ name: "First", email: "same@example.com" });
+  it("reports a duplicate email as a conflict on that email's field", async () => {
+    await callerFor(alice).contacts.create({ name: "First", emails: ["same@example.com"] });
     const res = await http(
       alice,
       "contacts.create",
-      { name: "Second", email: "Same@Example.com" },
+      { name: "Second", emails: ["other@example.com", "Same@Example.com"] },
       "mutation",
     );
     expect(res.status).toBe(409);
     expect(res.body.error!.json.data).toMatchObject({
-      fieldErrors: { email: ["You already have a contact with this email."] },
+      fieldErrors: { "emails.1": ["First already has this email."] },
     });
   });
 

@@ -1,7 +1,10 @@
 import {
+  contactBulkDeleteSchema,
+  contactBulkStageSchema,
   contactIdInputSchema,
   contactInputSchema,
   contactListInputSchema,
+  contactRestoreSchema,
   contactUpdateSchema,
   contacts,
 } from "@omnicrm/core";
@@ -24,7 +27,18 @@ export const contactsRouter = createTRPCRouter({
     .input(contactUpdateSchema)
     .mutation(({ ctx, input }) => contacts.updateContact(ctx.db, ctx.actor, input)),
 
+  /** Moves contacts to "recently deleted"; the receipt's deletionId undoes it. */
   delete: protectedProcedure
-    .input(contactIdInputSchema)
-    .mutation(({ ctx, input }) => contacts.deleteContact(ctx.db, ctx.actor, input)),
+    .input(contactBulkDeleteSchema)
+    .mutation(({ ctx, input }) => contacts.deleteContacts(ctx.db, ctx.actor, input)),
+
+  restore: protectedProcedure
+    .input(contactRestoreSchema)
+    .mutation(({ ctx, input }) => contacts.restoreContacts(ctx.db, ctx.actor, input)),
+
+  deleted: protectedProcedure.query(({ ctx }) => contacts.listDeletedContacts(ctx.db, ctx.actor)),
+
+  setStage: protectedProcedure
+    .input(contactBulkStageSchema)
+    .mutation(({ ctx, input }) => contacts.setStage(ctx.db, ctx.actor, input)),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
-import type { ContactSortField } from "../schemas.ts";
+import { contactSortFields, type ContactSortField } from "../schemas.ts";
 
 /**
  * Keyset cursors: the sort value and id of the row a page starts after (or ends before), so
@@ -9,7 +9,7 @@ import type { ContactSortField } from "../schemas.ts";
 
 const cursorSchema = z.strictObject({
   /** The sort field the cursor belongs to; a cursor from another sort is rejected. */
-  f: z.enum(["name", "email", "phone", "createdAt"]),
+  f: z.enum(contactSortFields),
   /** "n": rows after this one, "p": rows before it. */
   d: z.enum(["n", "p"]),
   v: z.string().nullable(),

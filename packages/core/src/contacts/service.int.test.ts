@@ -7,8 +7,12 @@ import type { ContactSortField } from "../schemas.ts";
 import {
   createContact,
   deleteContact,
+  deleteContacts,
   getContact,
   listContacts,
+  listDeletedContacts,
+  restoreContacts,
+  setStage,
   updateContact,
   type ContactRecord,
 } from "./service.ts";
@@ -17,14 +21,14 @@ let testDb: TestDatabase;
 let alice: Actor;
 let bob: Actor;
 
+async function newUser(email: string): Promise<Actor> {
+  const user = await testDb.db.user.create({ data: { email } });
+  return { userId: user.id };
+}
+
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  const [a, b] = await Promise.all([
-    testDb.db.user.create({ data: { email: "alice@example.com" } }),
-    testDb.db.user.create({ data: { email: "bob@example.com" } }),
-  ]);
-  alice = { userId: a.id };
-  bob = { userId: b.id };
+  [alice, bob] = await Promise.all([newUser("alice@example.com"), newUser("bob@example.com")]);
 });
 
 afterAll(async () => {
@@ -32,40 +36,52 @@ afterAll(async () => {
 });
 
 describe("contacts service", () => {
-  it("creates a contact with normalized fields and reads it back", async () => {
+  it("creates a client record with several emails and phones, the first ones primary", async () => {
     const created = await createContact(testDb.db, alice, {
       name: "  Maya Lin ",
-      email: " Maya.Lin@Gmail.com ",
-      phone: "+1 (555) 010-2000",
+      emails: [" Maya.Lin@Gmail.com ", "maya@studio.example"],
+      phones: ["+1 (555) 010-2000", "+44 20 7946 0000"],
+      stage: "active",
+      source: "Referral",
     });
     expect(created).toMatchObject({
       name: "Maya Lin",
       email: "maya.lin@gmail.com",
+      emails: ["maya.lin@gmail.com", "maya@studio.example"],
       phone: "+1 (555) 010-2000",
+      phones: ["+1 (555) 010-2000", "+44 20 7946 0000"],
+      stage: "active",
+      source: "Referral",
+      tags: [],
     });
-    expect(created.createdAt).toBeInstanceOf(Date);
     expect(await getContact(testDb.db, alice, { id: created.id })).toEqual(created);
   });
 
-  it("treats empty optional fields as absent", async () => {
-    const created = await createContact(testDb.db, alice, {
-      name: "No Email",
-      email: "",
-      phone: "",
+  it("defaults to a lead with no emails or phones", async () => {
+    const created = await createContact(testDb.db, alice, { name: "Walk-in" });
+    expect(created).toMatchObject({
+      email: null,
+      emails: [],
+      phone: null,
+      phones: [],
+      stage: "lead",
+      source: null,
     });
-    expect(created).toMatchObject({ email: null, phone: null });
   });
 
   it("rejects invalid input with field messages and writes nothing", async () => {
     const before = await testDb.db.contact.count({ where: { userId: alice.userId } });
     const error = await createContact(testDb.db, alice, {
       name: " ",
-      email: "not-an-email",
-      phone: "call me",
+      emails: ["not-an-email", "ok@example.com", "OK@example.com"],
+      phones: ["call me"],
+      stage: "Not A Stage!",
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZodError);
     const fields = (error as ZodError).issues.map((issue) => issue.path.join("."));
-    expect(fields).toEqual(expect.arrayContaining(["name", "email", "phone"]));
+    expect(fields).toEqual(
+      expect.arrayContaining(["name", "emails.0", "emails.2", "phones.0", "stage"]),
+    );
     expect(await testDb.db.contact.count({ where: { userId: alice.userId } })).toBe(before);
     await expect(createContact(testDb.db, alice, { name: "x".repeat(201) })).rejects.toBeInstanceOf(
       ZodError,
@@ -73,20 +89,97 @@ describe("contacts service", () => {
     await expect(
       createContact(testDb.db, alice, { name: "Extra", userId: bob.userId } as never),
     ).rejects.toBeInstanceOf(ZodError);
+    await expect(
+      createContact(testDb.db, alice, {
+        name: "Many",
+        emails: Array.from({ length: 21 }, (_, i) => `m${i}@example.com`),
+      }),
+    ).rejects.toBeInstanceOf(ZodError);
   });
 
-  it("refuses a second contact with the same email for one user, case-insensitively, but not across users", async () => {
-    await createContact(testDb.db, alice, { name: "Dup One", email: "dup@example.com" });
+  it("refuses a stage the user does not have", async () => {
     await expect(
-      createContact(testDb.db, alice, { name: "Dup Two", email: "DUP@example.com" }),
-    ).rejects.toBeInstanceOf(ConflictError);
+      createContact(testDb.db, alice, { name: "Staged", stage: "vip" }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    await testDb.db.contactStage.create({
+      data: { userId: alice.userId, key: "vip", label: "VIP" },
+    });
     await expect(
-      createContact(testDb.db, bob, { name: "Dup Elsewhere", email: "dup@example.com" }),
+      createContact(testDb.db, alice, { name: "Staged", stage: "vip" }),
+    ).resolves.toMatchObject({
+      stage: "vip",
+    });
+    await expect(
+      createContact(testDb.db, bob, { name: "Staged", stage: "vip" }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it("keeps each email on one contact per user, case-insensitively, and says whose it is", async () => {
+    await createContact(testDb.db, alice, { name: "Dup One", emails: ["dup@example.com"] });
+    const error = await createContact(testDb.db, alice, {
+      name: "Dup Two",
+      emails: ["new@example.com", "DUP@example.com"],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).fieldErrors).toEqual({
+      "emails.1": ["Dup One already has this email."],
+    });
+    expect(
+      await testDb.db.contactEmail.count({
+        where: { userId: alice.userId, email: "new@example.com" },
+      }),
+    ).toBe(0);
+    await expect(
+      createContact(testDb.db, bob, { name: "Dup Elsewhere", emails: ["dup@example.com"] }),
     ).resolves.toMatchObject({ email: "dup@example.com" });
   });
 
-  it("updates and deletes only the actor's own contacts", async () => {
-    const mine = await createContact(testDb.db, alice, { name: "Own", email: "own@example.com" });
+  it("updates only the given fields, replaces the email and phone lists, and records stage changes", async () => {
+    const contact = await createContact(testDb.db, alice, {
+      name: "Own",
+      emails: ["own@example.com"],
+      phones: ["555 0101"],
+    });
+    const renamed = await updateContact(testDb.db, alice, {
+      id: contact.id,
+      data: { name: "Owned" },
+    });
+    expect(renamed).toMatchObject({
+      name: "Owned",
+      emails: ["own@example.com"],
+      phones: ["555 0101"],
+    });
+
+    const moved = await updateContact(testDb.db, alice, {
+      id: contact.id,
+      data: { emails: ["second@example.com", "own@example.com"], phones: [], stage: "past" },
+    });
+    expect(moved).toMatchObject({
+      email: "second@example.com",
+      phone: null,
+      phones: [],
+      stage: "past",
+    });
+    // An email the contact already had is not a conflict with itself.
+    await expect(
+      updateContact(testDb.db, alice, { id: contact.id, data: { emails: ["own@example.com"] } }),
+    ).resolves.toMatchObject({ emails: ["own@example.com"] });
+
+    const events = await testDb.db.timelineEvent.findMany({
+      where: { contactId: contact.id },
+      orderBy: { occurredAt: "asc" },
+    });
+    expect(events.map((e) => e.summary)).toEqual([
+      "Added to your contacts",
+      "Stage changed to Past client",
+    ]);
+  });
+
+  it("never lets another user read, change or delete a contact", async () => {
+    const mine = await createContact(testDb.db, alice, {
+      name: "Private",
+      emails: ["private@example.com"],
+    });
     await expect(getContact(testDb.db, bob, { id: mine.id })).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       updateContact(testDb.db, bob, { id: mine.id, data: { name: "Hijacked" } }),
@@ -94,24 +187,211 @@ describe("contacts service", () => {
     await expect(deleteContact(testDb.db, bob, { id: mine.id })).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    expect((await getContact(testDb.db, alice, { id: mine.id })).name).toBe("Own");
+    await expect(
+      setStage(testDb.db, bob, { ids: [mine.id], stage: "past" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const receipt = await deleteContact(testDb.db, alice, { id: mine.id });
+    await expect(
+      restoreContacts(testDb.db, bob, { deletionId: receipt.deletionId }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await listDeletedContacts(testDb.db, bob)).toEqual([]);
+    await restoreContacts(testDb.db, alice, { deletionId: receipt.deletionId });
+    expect((await getContact(testDb.db, alice, { id: mine.id })).name).toBe("Private");
+  });
 
-    const updated = await updateContact(testDb.db, alice, {
-      id: mine.id,
-      data: { name: "Owned", email: "owned@example.com", phone: null },
+  it("deletes contacts into a restorable bin, and one undo restores exactly that deletion", async () => {
+    const a = await createContact(testDb.db, alice, {
+      name: "Bin A",
+      emails: ["bin-a@example.com"],
     });
-    expect(updated).toMatchObject({ name: "Owned", email: "owned@example.com", phone: null });
-    await deleteContact(testDb.db, alice, { id: mine.id });
-    await expect(getContact(testDb.db, alice, { id: mine.id })).rejects.toBeInstanceOf(
-      NotFoundError,
+    const b = await createContact(testDb.db, alice, { name: "Bin B" });
+    const c = await createContact(testDb.db, alice, { name: "Bin C" });
+    const first = await deleteContacts(testDb.db, alice, { ids: [a.id, b.id] });
+    const second = await deleteContact(testDb.db, alice, { id: c.id });
+    expect(first.count).toBe(2);
+    expect(first.undoUntil.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+
+    await expect(getContact(testDb.db, alice, { id: a.id })).rejects.toBeInstanceOf(NotFoundError);
+    const listed = await listContacts(testDb.db, alice, { search: "bin", limit: 100 });
+    expect(listed.items).toEqual([]);
+    const bin = await listDeletedContacts(testDb.db, alice);
+    expect(
+      bin
+        .filter((d) => d.name.startsWith("Bin"))
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(["Bin A", "Bin B", "Bin C"]);
+
+    // The email of a deleted contact is still its own: a new contact may not take it silently.
+    const taken = await createContact(testDb.db, alice, {
+      name: "New",
+      emails: ["bin-a@example.com"],
+    }).catch((e: unknown) => e);
+    expect((taken as ConflictError).fieldErrors["emails.0"]?.[0]).toMatch(
+      /deleted recently: restore that contact/,
     );
-    await expect(deleteContact(testDb.db, alice, { id: mine.id })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+
+    expect(await restoreContacts(testDb.db, alice, { deletionId: first.deletionId })).toEqual({
+      count: 2,
+    });
+    const after = await listContacts(testDb.db, alice, {
+      search: "bin",
+      limit: 100,
+      sort: { field: "name", direction: "asc" },
+    });
+    expect(after.items.map((x) => x.name)).toEqual(["Bin A", "Bin B"]);
+    await expect(
+      restoreContacts(testDb.db, alice, { deletionId: first.deletionId }),
+    ).rejects.toThrow(/nothing left to restore/);
+    expect(second.count).toBe(1);
+  });
+
+  it("does not restore a deletion older than the undo period, and purges it", async () => {
+    const old = await createContact(testDb.db, alice, { name: "Long Gone" });
+    const receipt = await deleteContact(testDb.db, alice, { id: old.id });
+    await testDb.db.contact.update({
+      where: { id: old.id },
+      data: { deletedAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
+    await expect(
+      restoreContacts(testDb.db, alice, { deletionId: receipt.deletionId }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const other = await createContact(testDb.db, alice, { name: "Trigger" });
+    await deleteContact(testDb.db, alice, { id: other.id });
+    expect(await testDb.db.contact.findUnique({ where: { id: old.id } })).toBeNull();
+  });
+
+  it("changes the stage of many contacts at once", async () => {
+    const x = await createContact(testDb.db, alice, { name: "Stage X" });
+    const y = await createContact(testDb.db, alice, { name: "Stage Y", stage: "active" });
+    const foreign = await createContact(testDb.db, bob, { name: "Stage Foreign" });
+    expect(
+      await setStage(testDb.db, alice, { ids: [x.id, y.id, foreign.id], stage: "active" }),
+    ).toEqual({ count: 2 });
+    expect((await getContact(testDb.db, alice, { id: x.id })).stage).toBe("active");
+    expect((await getContact(testDb.db, bob, { id: foreign.id })).stage).toBe("lead");
   });
 
   it("rejects ids that are not uuids before touching the database", async () => {
     await expect(getContact(testDb.db, alice, { id: "1 OR 1=1" })).rejects.toBeInstanceOf(ZodError);
+  });
+});
+
+describe("searching and filtering", () => {
+  let owner: Actor;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    owner = await newUser("filters@example.com");
+    const [yoga, nutrition] = await Promise.all([
+      testDb.db.tag.create({ data: { userId: owner.userId, name: "Yoga" } }),
+      testDb.db.tag.create({ data: { userId: owner.userId, name: "Nutrition" } }),
+    ]);
+    const people = [
+      {
+        name: "Élodie Martin",
+        emails: ["elodie@gmail.com"],
+        phones: ["+33 6 12 34 56 78"],
+        stage: "active",
+        tags: [yoga.id],
+      },
+      {
+        name: "Ben Okafor",
+        emails: ["ben@yahoo.com"],
+        phones: [],
+        stage: "lead",
+        tags: [yoga.id, nutrition.id],
+      },
+      { name: "Carla 100%", emails: [], phones: ["555-0100"], stage: "past", tags: [nutrition.id] },
+      { name: "Dan_Underscore", emails: [], phones: [], stage: "lead", tags: [] },
+    ];
+    for (const { tags, ...person } of people) {
+      const contact = await createContact(testDb.db, owner, person);
+      ids[person.name] = contact.id;
+      for (const tagId of tags) {
+        await testDb.db.contactTag.create({
+          data: { contactId: contact.id, tagId, userId: owner.userId },
+        });
+      }
+    }
+    await testDb.db.contact.update({
+      where: { id: ids["Élodie Martin"] },
+      data: {
+        createdAt: new Date("2025-01-15T10:00:00Z"),
+        lastInteractionAt: new Date("2026-11-01T10:00:00Z"),
+      },
+    });
+    Object.assign(ids, { yoga: yoga.id, nutrition: nutrition.id });
+  });
+
+  const names = async (input: Parameters<typeof listContacts>[2]) =>
+    (
+      await listContacts(testDb.db, owner, {
+        limit: 100,
+        sort: { field: "name", direction: "asc" },
+        ...input,
+      })
+    ).items.map((c) => c.name);
+
+  it("finds names without accents or case, emails, and phones however they are written", async () => {
+    expect(await names({ search: "elodie" })).toEqual(["Élodie Martin"]);
+    expect(await names({ search: "ÉLO" })).toEqual(["Élodie Martin"]);
+    expect(await names({ search: "yahoo.com" })).toEqual(["Ben Okafor"]);
+    expect(await names({ search: "6 12 34 56" })).toEqual(["Élodie Martin"]);
+    expect(await names({ search: "(555) 0100" })).toEqual(["Carla 100%"]);
+  });
+
+  it("treats % and _ in a search as plain characters", async () => {
+    expect(await names({ search: "%" })).toEqual(["Carla 100%"]);
+    expect(await names({ search: "_" })).toEqual(["Dan_Underscore"]);
+  });
+
+  it("filters by any or all of several tags, by stage, and by dates", async () => {
+    expect(await names({ filters: { tagIds: [ids.yoga!, ids.nutrition!] } })).toEqual([
+      "Ben Okafor",
+      "Carla 100%",
+      "Élodie Martin",
+    ]);
+    expect(
+      await names({ filters: { tagIds: [ids.yoga!, ids.nutrition!], tagMode: "all" } }),
+    ).toEqual(["Ben Okafor"]);
+    expect(await names({ filters: { stages: ["lead", "past"] } })).toEqual([
+      "Ben Okafor",
+      "Carla 100%",
+      "Dan_Underscore",
+    ]);
+    expect(
+      await names({ filters: { createdAt: { to: new Date("2025-12-31T00:00:00Z") } } }),
+    ).toEqual(["Élodie Martin"]);
+    expect(await names({ filters: { createdAt: { preset: "today" } } })).toEqual([
+      "Ben Okafor",
+      "Carla 100%",
+      "Dan_Underscore",
+    ]);
+    expect(
+      await names({
+        filters: {
+          lastInteractionAt: { from: new Date("2026-10-01"), to: new Date("2026-11-30") },
+        },
+      }),
+    ).toEqual(["Élodie Martin"]);
+    expect(await names({ filters: { noInteraction: true, tagIds: [ids.yoga!] } })).toEqual([
+      "Ben Okafor",
+    ]);
+  });
+
+  it("refuses an unknown time zone and a range that ends before it starts", async () => {
+    await expect(names({ timeZone: "Mars/Olympus" })).rejects.toBeInstanceOf(ZodError);
+    await expect(
+      names({
+        filters: { createdAt: { from: new Date("2026-02-01"), to: new Date("2026-01-01") } },
+      }),
+    ).rejects.toBeInstanceOf(ZodError);
+  });
+
+  it("returns each row's tags for the table", async () => {
+    const page = await listContacts(testDb.db, owner, { search: "ben" });
+    expect(page.items[0]?.tags.map((t) => t.name)).toEqual(["Nutrition", "Yoga"]);
   });
 });
 
@@ -120,8 +400,7 @@ describe("listContacts keyset pagination", () => {
   let all: ContactRecord[];
 
   beforeAll(async () => {
-    const user = await testDb.db.user.create({ data: { email: "pager@example.com" } });
-    owner = { userId: user.id };
+    owner = await newUser("pager@example.com");
     const names = ["Ada", "bea", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kai"];
     all = [];
     for (const [i, name] of names.entries()) {
@@ -129,13 +408,17 @@ describe("listContacts keyset pagination", () => {
         await createContact(testDb.db, owner, {
           name,
           // Some contacts have no email or phone, and two share a name: order must still be total.
-          email: i % 3 === 0 ? null : `${name.toLowerCase()}${i}@example.com`,
-          phone:
-            i % 4 === 0 ? null : `+44 20 7946 ${String(1000 + ((i * 7) % 11)).padStart(4, "0")}`,
+          emails: i % 3 === 0 ? [] : [`${name.toLowerCase()}${i}@example.com`],
+          phones:
+            i % 4 === 0 ? [] : [`+44 20 7946 ${String(1000 + ((i * 7) % 11)).padStart(4, "0")}`],
         }),
       );
     }
-    all.push(await createContact(testDb.db, owner, { name: "Ada", email: "ada2@example.com" }));
+    all.push(await createContact(testDb.db, owner, { name: "Ada", emails: ["ada2@example.com"] }));
+    await testDb.db.contact.updateMany({
+      where: { id: { in: all.filter((_, i) => i % 2 === 0).map((c) => c.id) } },
+      data: { lastInteractionAt: new Date("2026-10-10T10:00:00Z") },
+    });
   });
 
   async function walk(field: ContactSortField, direction: "asc" | "desc") {
@@ -163,6 +446,8 @@ describe("listContacts keyset pagination", () => {
     ["email", "desc"],
     ["phone", "asc"],
     ["createdAt", "desc"],
+    ["lastInteractionAt", "asc"],
+    ["lastInteractionAt", "desc"],
   ] as const)(
     "visits every contact exactly once sorted by %s %s, and pages back to the same pages",
     async (field, direction) => {
@@ -175,7 +460,6 @@ describe("listContacts keyset pagination", () => {
       expect(full.nextCursor).toBeNull();
       expect(full.prevCursor).toBeNull();
 
-      // From the last page, "previous" must give back each earlier page exactly.
       for (let i = pages.length - 1; i > 0; i--) {
         const back = await listContacts(testDb.db, owner, {
           limit: 5,
@@ -194,15 +478,6 @@ describe("listContacts keyset pagination", () => {
       sort: { field: "name", direction: "asc" },
     });
     expect(page.items.map((c) => c.name)).toEqual(["Ada", "Ada", "bea", "Cy"]);
-  });
-
-  it("searches name, email and phone", async () => {
-    const byName = await listContacts(testDb.db, owner, { search: "IVY" });
-    expect(byName.items.map((c) => c.name)).toEqual(["Ivy"]);
-    const byEmail = await listContacts(testDb.db, owner, { search: "ada2@" });
-    expect(byEmail.items).toHaveLength(1);
-    const other = await listContacts(testDb.db, alice, { search: "Ivy" });
-    expect(other.items).toHaveLength(0);
   });
 
   it("rejects a forged or foreign-sort cursor with a clear message", async () => {

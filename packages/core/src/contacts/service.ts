@@ -1,71 +1,219 @@
-import { Prisma, type Contact, type Db } from "@omnicrm/db";
+import { randomUUID } from "node:crypto";
+import { Prisma, type Db } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
 import {
+  contactBulkDeleteSchema,
+  contactBulkStageSchema,
   contactIdInputSchema,
   contactInputSchema,
   contactListInputSchema,
+  contactRestoreSchema,
   contactUpdateSchema,
+  phoneDigits,
   type ContactInput,
   type ContactListInput,
   type ContactSortField,
   type ContactUpdateInput,
 } from "../schemas.ts";
+import { resolveStage } from "../stages/service.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor.ts";
+import { resolveDateRange } from "./date-range.ts";
 
-/** The key contacts are sorted by name with: lower case, without accents. */
-export function nameSortKey(name: string): string {
-  return name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim().slice(0, 200);
+/** How long deleted contacts can be restored. */
+export const DELETE_UNDO_DAYS = 30;
+
+type Tx = Prisma.TransactionClient;
+
+export interface ContactTag {
+  id: string;
+  name: string;
+  color: string | null;
 }
 
-/** The column each sort field orders by. */
-const sortColumn = {
-  name: "nameSort",
-  email: "email",
-  phone: "phone",
-  createdAt: "createdAt",
-} as const satisfies Record<ContactSortField, keyof Contact>;
-type SortColumn = (typeof sortColumn)[ContactSortField];
+/** A row of the contacts table. */
+export interface ContactListItem {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  stage: string;
+  tags: ContactTag[];
+  lastInteractionAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
-type ContactRow = ContactRecord & { nameSort: string };
-
-export type ContactRecord = Pick<
-  Contact,
-  "id" | "name" | "email" | "phone" | "createdAt" | "updatedAt"
->;
+/** The whole client record. */
+export interface ContactRecord extends ContactListItem {
+  emails: string[];
+  phones: string[];
+  source: string | null;
+  nextInteractionAt: Date | null;
+}
 
 export interface ContactPage {
-  items: ContactRecord[];
+  items: ContactListItem[];
   /** Cursor of the next page, or null on the last page. */
   nextCursor: string | null;
   /** Cursor of the previous page, or null on the first page. */
   prevCursor: string | null;
 }
 
-const select = {
+/** The key contacts are sorted by name with: lower case, without accents. */
+export function nameSortKey(name: string): string {
+  return name.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim().slice(0, 200);
+}
+
+/** The text search matches: the name as written and folded, every email, every number. */
+export function buildSearchText(name: string, emails: string[], phones: string[]): string {
+  const folded = nameSortKey(name);
+  const parts = [name.toLowerCase(), folded === name.toLowerCase() ? "" : folded, ...emails];
+  for (const phone of phones) parts.push(phone.toLowerCase(), phoneDigits(phone));
+  return parts.filter(Boolean).join(" ");
+}
+
+/** What a search term is matched as: folded like the names, or digits for a phone number. */
+export function searchKey(term: string): string {
+  const looksLikePhone = /^[+0-9 ().\-/]+$/.test(term) && phoneDigits(term).length >= 3;
+  return looksLikePhone ? phoneDigits(term) : nameSortKey(term);
+}
+
+const tagSelect = { tag: { select: { id: true, name: true, color: true } } } as const;
+
+const listSelect = {
   id: true,
   name: true,
   nameSort: true,
   email: true,
   phone: true,
+  stage: true,
+  lastInteractionAt: true,
   createdAt: true,
   updatedAt: true,
+  tags: { select: tagSelect, orderBy: { tag: { name: "asc" } } },
 } satisfies Prisma.ContactSelect;
 
-function conflictOnDuplicateEmail(error: unknown): never {
+const recordSelect = {
+  ...listSelect,
+  source: true,
+  nextInteractionAt: true,
+  emails: { select: { email: true }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] },
+  phones: { select: { phone: true }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] },
+} satisfies Prisma.ContactSelect;
+
+type ListRow = Prisma.ContactGetPayload<{ select: typeof listSelect }>;
+type RecordRow = Prisma.ContactGetPayload<{ select: typeof recordSelect }>;
+
+function toListItem(row: ListRow): ContactListItem {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    stage: row.stage,
+    tags: row.tags.map((t) => t.tag),
+    lastInteractionAt: row.lastInteractionAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toRecord(row: RecordRow): ContactRecord {
+  return {
+    ...toListItem(row),
+    emails: row.emails.map((e) => e.email),
+    phones: row.phones.map((p) => p.phone),
+    source: row.source,
+    nextInteractionAt: row.nextInteractionAt,
+  };
+}
+
+const missing = () => new NotFoundError("This contact does not exist or was deleted.");
+
+/** The stage's label, or a field error when the actor has no such stage. */
+async function requireStage(tx: Tx, actor: Actor, key: string): Promise<string> {
+  const stage = await resolveStage(tx, actor, key);
+  if (!stage) {
+    throw new InvalidInputError("This stage does not exist.", {
+      stage: ["Choose one of your stages."],
+    });
+  }
+  return stage.label;
+}
+
+/** Refuses emails that already belong to another of the actor's contacts, saying whose. */
+async function assertEmailsFree(
+  tx: Tx,
+  actor: Actor,
+  emails: string[],
+  contactId?: string,
+): Promise<void> {
+  if (emails.length === 0) return;
+  const taken = await tx.contactEmail.findMany({
+    where: {
+      userId: actor.userId,
+      email: { in: emails },
+      NOT: contactId ? { contactId } : undefined,
+    },
+    select: { email: true, contact: { select: { name: true, deletedAt: true } } },
+  });
+  if (taken.length === 0) return;
+  const fieldErrors: Record<string, string[]> = {};
+  for (const { email, contact } of taken) {
+    fieldErrors[`emails.${emails.indexOf(email)}`] = [
+      contact.deletedAt
+        ? `This email belongs to ${contact.name}, deleted recently: restore that contact instead.`
+        : `${contact.name} already has this email.`,
+    ];
+  }
+  throw new ConflictError(
+    taken.length === 1
+      ? "You already have a contact with this email."
+      : "You already have contacts with these emails.",
+    fieldErrors,
+  );
+}
+
+function conflictOnRace(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
     throw new ConflictError("You already have a contact with this email.", {
-      email: ["You already have a contact with this email."],
+      emails: ["You already have a contact with this email."],
     });
   }
   throw error;
 }
 
-function notFoundOnMissing(error: unknown): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
-    throw new NotFoundError("This contact does not exist or was deleted.");
+async function writeEmailsAndPhones(
+  tx: Tx,
+  actor: Actor,
+  contactId: string,
+  emails: string[] | undefined,
+  phones: string[] | undefined,
+): Promise<void> {
+  if (emails) {
+    await tx.contactEmail.deleteMany({ where: { contactId, userId: actor.userId } });
+    await tx.contactEmail.createMany({
+      data: emails.map((email, i) => ({
+        userId: actor.userId,
+        contactId,
+        email,
+        isPrimary: i === 0,
+      })),
+    });
   }
-  throw error;
+  if (phones) {
+    await tx.contactPhone.deleteMany({ where: { contactId, userId: actor.userId } });
+    await tx.contactPhone.createMany({
+      data: phones.map((phone, i) => ({
+        userId: actor.userId,
+        contactId,
+        phone,
+        digits: phoneDigits(phone),
+        isPrimary: i === 0,
+      })),
+    });
+  }
 }
 
 export async function createContact(
@@ -74,10 +222,37 @@ export async function createContact(
   input: ContactInput,
 ): Promise<ContactRecord> {
   const data = contactInputSchema.parse(input);
-  return db.contact
-    .create({ data: { ...data, nameSort: nameSortKey(data.name), userId: actor.userId }, select })
-    .then(toRecord)
-    .catch(conflictOnDuplicateEmail);
+  return db
+    .$transaction(async (tx) => {
+      await requireStage(tx, actor, data.stage);
+      await assertEmailsFree(tx, actor, data.emails);
+      const contact = await tx.contact.create({
+        data: {
+          userId: actor.userId,
+          name: data.name,
+          nameSort: nameSortKey(data.name),
+          email: data.emails[0] ?? null,
+          phone: data.phones[0] ?? null,
+          stage: data.stage,
+          source: data.source,
+          searchText: buildSearchText(data.name, data.emails, data.phones),
+        },
+        select: { id: true },
+      });
+      await writeEmailsAndPhones(tx, actor, contact.id, data.emails, data.phones);
+      await tx.timelineEvent.create({
+        data: {
+          userId: actor.userId,
+          contactId: contact.id,
+          kind: "contact.created",
+          summary: "Added to your contacts",
+        },
+      });
+      return toRecord(
+        await tx.contact.findUniqueOrThrow({ where: { id: contact.id }, select: recordSelect }),
+      );
+    })
+    .catch(conflictOnRace);
 }
 
 export async function getContact(
@@ -86,9 +261,12 @@ export async function getContact(
   input: { id: string },
 ): Promise<ContactRecord> {
   const { id } = contactIdInputSchema.parse(input);
-  const contact = await db.contact.findFirst({ where: { id, userId: actor.userId }, select });
-  if (!contact) throw new NotFoundError("This contact does not exist or was deleted.");
-  return toRecord(contact);
+  const row = await db.contact.findFirst({
+    where: { id, userId: actor.userId, deletedAt: null },
+    select: recordSelect,
+  });
+  if (!row) throw missing();
+  return toRecord(row);
 }
 
 export async function updateContact(
@@ -97,128 +275,314 @@ export async function updateContact(
   input: ContactUpdateInput,
 ): Promise<ContactRecord> {
   const { id, data } = contactUpdateSchema.parse(input);
-  return db.contact
-    .update({
-      where: { id, userId: actor.userId },
-      data: { ...data, nameSort: nameSortKey(data.name) },
-      select,
+  return db
+    .$transaction(async (tx) => {
+      const current = await tx.contact.findFirst({
+        where: { id, userId: actor.userId, deletedAt: null },
+        select: recordSelect,
+      });
+      if (!current) throw missing();
+      const stageLabel =
+        data.stage === undefined ? null : await requireStage(tx, actor, data.stage);
+      if (data.emails) await assertEmailsFree(tx, actor, data.emails, id);
+
+      const name = data.name ?? current.name;
+      const emails = data.emails ?? current.emails.map((e) => e.email);
+      const phones = data.phones ?? current.phones.map((p) => p.phone);
+      await tx.contact.update({
+        where: { id },
+        data: {
+          name,
+          nameSort: nameSortKey(name),
+          email: emails[0] ?? null,
+          phone: phones[0] ?? null,
+          stage: data.stage,
+          source: data.source,
+          searchText: buildSearchText(name, emails, phones),
+        },
+      });
+      await writeEmailsAndPhones(tx, actor, id, data.emails, data.phones);
+      if (data.stage !== undefined && data.stage !== current.stage) {
+        await tx.timelineEvent.create({
+          data: {
+            userId: actor.userId,
+            contactId: id,
+            kind: "contact.stage_changed",
+            summary: `Stage changed to ${stageLabel}`,
+            data: { from: current.stage, to: data.stage },
+          },
+        });
+      }
+      return toRecord(await tx.contact.findUniqueOrThrow({ where: { id }, select: recordSelect }));
     })
-    .then(toRecord)
-    .catch(notFoundOnMissing)
-    .catch(conflictOnDuplicateEmail);
+    .catch(conflictOnRace);
+}
+
+export interface DeletionReceipt {
+  /** Pass to `restoreContacts` to undo. */
+  deletionId: string;
+  count: number;
+  /** Until when the deletion can be undone. */
+  undoUntil: Date;
+}
+
+/**
+ * Moves contacts to "recently deleted": invisible everywhere, restorable for
+ * DELETE_UNDO_DAYS days, then removed for good.
+ */
+export async function deleteContacts(
+  db: Db,
+  actor: Actor,
+  input: { ids: string[] },
+): Promise<DeletionReceipt> {
+  const { ids } = contactBulkDeleteSchema.parse(input);
+  const deletionId = randomUUID();
+  const now = new Date();
+  const { count } = await db.contact.updateMany({
+    where: { id: { in: ids }, userId: actor.userId, deletedAt: null },
+    data: { deletedAt: now, deletionId },
+  });
+  if (count === 0) throw missing();
+  await purgeExpiredDeletions(db, actor, now);
+  return { deletionId, count, undoUntil: new Date(now.getTime() + DELETE_UNDO_DAYS * 86_400_000) };
 }
 
 export async function deleteContact(
   db: Db,
   actor: Actor,
   input: { id: string },
-): Promise<{ id: string }> {
+): Promise<DeletionReceipt> {
   const { id } = contactIdInputSchema.parse(input);
-  const { count } = await db.contact.deleteMany({ where: { id, userId: actor.userId } });
-  if (count === 0) throw new NotFoundError("This contact does not exist or was deleted.");
-  return { id };
+  return deleteContacts(db, actor, { ids: [id] });
 }
 
-function toRecord({ nameSort: _nameSort, ...record }: ContactRow): ContactRecord {
-  return record;
+export async function restoreContacts(
+  db: Db,
+  actor: Actor,
+  input: { deletionId: string },
+): Promise<{ count: number }> {
+  const { deletionId } = contactRestoreSchema.parse(input);
+  const { count } = await db.contact.updateMany({
+    where: {
+      userId: actor.userId,
+      deletionId,
+      deletedAt: { gt: new Date(Date.now() - DELETE_UNDO_DAYS * 86_400_000) },
+    },
+    data: { deletedAt: null, deletionId: null },
+  });
+  if (count === 0) {
+    throw new NotFoundError("There is nothing left to restore: the undo period has ended.");
+  }
+  return { count };
 }
 
-function sortValue(contact: ContactRow, field: ContactSortField): string | null {
-  const value = contact[sortColumn[field]];
+export interface DeletedContact {
+  id: string;
+  name: string;
+  email: string | null;
+  deletionId: string;
+  deletedAt: Date;
+  undoUntil: Date;
+}
+
+/** The actor's recently deleted contacts, newest deletion first. */
+export async function listDeletedContacts(db: Db, actor: Actor): Promise<DeletedContact[]> {
+  const rows = await db.contact.findMany({
+    where: {
+      userId: actor.userId,
+      deletedAt: { gt: new Date(Date.now() - DELETE_UNDO_DAYS * 86_400_000) },
+    },
+    orderBy: [{ deletedAt: "desc" }, { nameSort: "asc" }],
+    select: { id: true, name: true, email: true, deletionId: true, deletedAt: true },
+    take: 500,
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    deletionId: row.deletionId!,
+    deletedAt: row.deletedAt!,
+    undoUntil: new Date(row.deletedAt!.getTime() + DELETE_UNDO_DAYS * 86_400_000),
+  }));
+}
+
+/** Removes for good the actor's contacts deleted longer ago than the undo period. */
+export async function purgeExpiredDeletions(
+  db: Db,
+  actor: Actor,
+  now = new Date(),
+): Promise<number> {
+  const { count } = await db.contact.deleteMany({
+    where: {
+      userId: actor.userId,
+      deletedAt: { lt: new Date(now.getTime() - DELETE_UNDO_DAYS * 86_400_000) },
+    },
+  });
+  return count;
+}
+
+export async function setStage(
+  db: Db,
+  actor: Actor,
+  input: { ids: string[]; stage: string },
+): Promise<{ count: number }> {
+  const { ids, stage } = contactBulkStageSchema.parse(input);
+  return db.$transaction(async (tx) => {
+    const label = await requireStage(tx, actor, stage);
+    const changing = await tx.contact.findMany({
+      where: { id: { in: ids }, userId: actor.userId, deletedAt: null, NOT: { stage } },
+      select: { id: true, stage: true },
+    });
+    const owned = await tx.contact.count({
+      where: { id: { in: ids }, userId: actor.userId, deletedAt: null },
+    });
+    if (owned === 0) throw missing();
+    await tx.contact.updateMany({
+      where: { id: { in: changing.map((c) => c.id) } },
+      data: { stage },
+    });
+    await tx.timelineEvent.createMany({
+      data: changing.map((c) => ({
+        userId: actor.userId,
+        contactId: c.id,
+        kind: "contact.stage_changed",
+        summary: `Stage changed to ${label}`,
+        data: { from: c.stage, to: stage },
+      })),
+    });
+    return { count: owned };
+  });
+}
+
+/** The column each sort field orders by; name sorts by its folded copy. */
+const sortColumn = {
+  name: "nameSort",
+  email: "email",
+  phone: "phone",
+  createdAt: "createdAt",
+  lastInteractionAt: "lastInteractionAt",
+} as const satisfies Record<ContactSortField, keyof ListRow>;
+type SortColumn = (typeof sortColumn)[ContactSortField];
+const nullableColumns = new Set<SortColumn>(["email", "phone", "lastInteractionAt"]);
+const dateColumns = new Set<SortColumn>(["createdAt", "lastInteractionAt"]);
+
+function sortValue(row: ListRow, field: ContactSortField): string | null {
+  const value = row[sortColumn[field]];
   return value instanceof Date ? value.toISOString() : value;
 }
 
-function parseSortValue(field: ContactSortField, value: string | null): string | Date | null {
-  return field === "createdAt" && value !== null ? new Date(value) : value;
+function parseSortValue(column: SortColumn, value: string | null): string | Date | null {
+  return dateColumns.has(column) && value !== null ? new Date(value) : value;
 }
 
 /**
  * Rows strictly after (`forward`) or before the cursor row in the canonical order
- * `field ASC NULLS LAST, id ASC`.
+ * `column ASC NULLS LAST, id ASC`.
  */
 function keysetWhere(
   sortField: ContactSortField,
   cursor: Cursor,
   forward: boolean,
 ): Prisma.ContactWhereInput {
-  const value = parseSortValue(sortField, cursor.v);
-  const field: SortColumn = sortColumn[sortField];
-  const nullable = field === "email" || field === "phone";
+  const column = sortColumn[sortField];
+  const value = parseSortValue(column, cursor.v);
   if (forward) {
-    if (value === null) return { [field]: null, id: { gt: cursor.id } };
+    if (value === null) return { [column]: null, id: { gt: cursor.id } };
     const after: Prisma.ContactWhereInput[] = [
-      { [field]: { gt: value } },
-      { [field]: value, id: { gt: cursor.id } },
+      { [column]: { gt: value } },
+      { [column]: value, id: { gt: cursor.id } },
     ];
-    if (nullable) after.push({ [field]: null });
+    if (nullableColumns.has(column)) after.push({ [column]: null });
     return { OR: after };
   }
   if (value === null)
-    return { OR: [{ [field]: { not: null } }, { [field]: null, id: { lt: cursor.id } }] };
-  return { OR: [{ [field]: { lt: value } }, { [field]: value, id: { lt: cursor.id } }] };
+    return { OR: [{ [column]: { not: null } }, { [column]: null, id: { lt: cursor.id } }] };
+  return { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] };
 }
 
 function orderBy(
   sortField: ContactSortField,
   ascending: boolean,
 ): Prisma.ContactOrderByWithRelationInput[] {
-  const field: SortColumn = sortColumn[sortField];
+  const column = sortColumn[sortField];
   const sort = ascending ? "asc" : "desc";
-  const byField: Prisma.ContactOrderByWithRelationInput =
-    field === "email" || field === "phone"
-      ? { [field]: { sort, nulls: ascending ? "last" : "first" } }
-      : { [field]: sort };
-  return [byField, { id: sort }];
+  const byColumn: Prisma.ContactOrderByWithRelationInput = nullableColumns.has(column)
+    ? { [column]: { sort, nulls: ascending ? "last" : "first" } }
+    : { [column]: sort };
+  return [byColumn, { id: sort }];
+}
+
+function rangeWhere(
+  column: "createdAt" | "lastInteractionAt",
+  from?: Date,
+  to?: Date,
+): Prisma.ContactWhereInput {
+  return { [column]: { gte: from, lte: to } };
 }
 
 /**
- * One page of the actor's contacts, sorted by any column, with keyset cursors for the next
- * and previous pages (no OFFSET, no count over the table).
+ * One page of the actor's contacts: searched, filtered, sorted by any column, with keyset
+ * cursors for the next and previous pages (no OFFSET, no count over the table).
  */
 export async function listContacts(
   db: Db,
   actor: Actor,
   input: ContactListInput = {},
 ): Promise<ContactPage> {
-  const { limit, sort, search, cursor: rawCursor } = contactListInputSchema.parse(input);
+  const {
+    limit,
+    sort,
+    search,
+    filters,
+    timeZone,
+    cursor: rawCursor,
+  } = contactListInputSchema.parse(input);
   const cursor = rawCursor ? decodeCursor(rawCursor, sort.field) : null;
   const ascending = sort.direction === "asc";
   // Paging backwards reads in the opposite order, then restores the display order.
   const readingBackwards = cursor?.d === "p";
   const readAscending = ascending !== readingBackwards;
 
-  const filters: Prisma.ContactWhereInput[] = [{ userId: actor.userId }];
-  if (search) {
-    filters.push({
-      OR: [
-        { name: { contains: search, mode: "insensitive" } },
-        { email: { contains: search, mode: "insensitive" } },
-        { phone: { contains: search } },
-      ],
-    });
+  const where: Prisma.ContactWhereInput[] = [{ userId: actor.userId, deletedAt: null }];
+  const term = search ? searchKey(search) : "";
+  // LIKE wildcards in the term are literal characters to the user.
+  if (term) where.push({ searchText: { contains: term.replace(/[\\%_]/g, (c) => `\\${c}`) } });
+  if (filters.tagIds?.length) {
+    if (filters.tagMode === "all") {
+      for (const tagId of filters.tagIds) where.push({ tags: { some: { tagId } } });
+    } else {
+      where.push({ tags: { some: { tagId: { in: filters.tagIds } } } });
+    }
   }
-  if (cursor) filters.push(keysetWhere(sort.field, cursor, readAscending));
+  if (filters.stages?.length) where.push({ stage: { in: filters.stages } });
+  if (filters.createdAt) {
+    const { from, to } = resolveDateRange(filters.createdAt, timeZone);
+    where.push(rangeWhere("createdAt", from, to));
+  }
+  if (filters.lastInteractionAt) {
+    const { from, to } = resolveDateRange(filters.lastInteractionAt, timeZone);
+    where.push(rangeWhere("lastInteractionAt", from, to));
+  }
+  if (filters.noInteraction) where.push({ lastInteractionAt: null });
+  if (cursor) where.push(keysetWhere(sort.field, cursor, readAscending));
 
   const rows = await db.contact.findMany({
-    where: { AND: filters },
+    where: { AND: where },
     orderBy: orderBy(sort.field, readAscending),
     take: limit + 1,
-    select,
+    select: listSelect,
   });
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (readingBackwards) page.reverse();
 
-  const first = page[0];
-  const last = page.at(-1);
-  const cursorFor = (row: ContactRow | undefined, d: "n" | "p") =>
+  const cursorFor = (row: ListRow | undefined, d: "n" | "p") =>
     row ? encodeCursor({ f: sort.field, d, v: sortValue(row, sort.field), id: row.id }) : null;
-
   const hasNext = readingBackwards ? true : hasMore;
   const hasPrev = readingBackwards ? hasMore : cursor !== null;
   return {
-    items: page.map(toRecord),
-    nextCursor: hasNext ? cursorFor(last, "n") : null,
-    prevCursor: hasPrev ? cursorFor(first, "p") : null,
+    items: page.map(toListItem),
+    nextCursor: hasNext ? cursorFor(page.at(-1), "n") : null,
+    prevCursor: hasPrev ? cursorFor(page[0], "p") : null,
   };
 }

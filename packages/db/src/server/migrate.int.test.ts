@@ -145,4 +145,36 @@ describe("applyMigrations", () => {
     const retried = await applyMigrations(url, { migrationsDir: dir });
     expect(retried.applied).toEqual(["29990101000000_broken"]);
   });
+
+  it("upgrades existing contacts to the client record: primary email and phone, search text", async () => {
+    const url = await emptyDatabase();
+    const dir = await copyOfMigrations();
+    const all = await readMigrations(dir);
+    const later = all.filter((m) => m.name >= "20261123160000");
+    for (const m of later) await rm(path.join(dir, m.name), { recursive: true });
+    await applyMigrations(url, { migrationsDir: dir });
+    await query(
+      url,
+      `INSERT INTO users (id, email, updated_at) VALUES ('0190b6a4-0000-7000-8000-000000000001', 'u@example.com', now());
+       INSERT INTO contacts (id, user_id, name, name_sort, email, phone, updated_at)
+       VALUES ('0190b6a4-0000-7000-8000-000000000002', '0190b6a4-0000-7000-8000-000000000001',
+               'Old Client', 'old client', 'old@example.com', '+1 (555) 010-9999', now())`,
+    );
+    await applyMigrations(url);
+    const [emailRow] = await query<{ email: string; is_primary: boolean }>(
+      url,
+      `SELECT email, is_primary FROM contact_emails`,
+    );
+    expect(emailRow).toEqual({ email: "old@example.com", is_primary: true });
+    const [phoneRow] = await query<{ digits: string }>(url, `SELECT digits FROM contact_phones`);
+    expect(phoneRow).toEqual({ digits: "15550109999" });
+    const [contact] = await query<{ search_text: string; stage: string }>(
+      url,
+      `SELECT search_text, stage FROM contacts`,
+    );
+    expect(contact!.stage).toBe("lead");
+    expect(contact!.search_text).toContain("old client");
+    expect(contact!.search_text).toContain("old@example.com");
+    expect(contact!.search_text).toContain("15550109999");
+  });
 });

@@ -22,9 +22,10 @@ import {
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatDateTime } from "@/lib/format";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { describeApiError, useTRPC } from "@/trpc/react";
 import { ContactForm } from "./contact-form";
+import { StageBadge } from "./stage-badge";
 
 export function ContactDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -34,6 +35,7 @@ export function ContactDetail({ id }: { id: string }) {
   const contact = useQuery(trpc.contacts.byId.queryOptions({ id }));
   const update = useMutation(trpc.contacts.update.mutationOptions());
   const remove = useMutation(trpc.contacts.delete.mutationOptions());
+  const restore = useMutation(trpc.contacts.restore.mutationOptions());
 
   const back = (
     <Button asChild variant="ghost" size="sm" className="mb-4 -ml-2">
@@ -99,22 +101,40 @@ export function ContactDetail({ id }: { id: string }) {
                   <AlertDialogHeader>
                     <AlertDialogTitle>Delete {c.name}?</AlertDialogTitle>
                     <AlertDialogDescription>
-                      This removes the contact from your client book. It cannot be undone.
+                      It moves to Recently deleted, where you can restore it for 30 days.
                     </AlertDialogDescription>
                   </AlertDialogHeader>
                   <AlertDialogFooter>
                     <AlertDialogCancel>Keep contact</AlertDialogCancel>
                     <AlertDialogAction
                       onClick={async () => {
+                        let receipt;
                         try {
-                          await remove.mutateAsync({ id: c.id });
+                          receipt = await remove.mutateAsync({ ids: [c.id] });
                         } catch (error) {
                           toast.error(describeApiError(error).message);
                           return;
                         }
                         queryClient.removeQueries(trpc.contacts.byId.queryFilter({ id: c.id }));
                         await queryClient.invalidateQueries(trpc.contacts.list.pathFilter());
-                        toast.success(`${c.name} was deleted.`);
+                        toast.success(`${c.name} was deleted.`, {
+                          description: `You can restore it from Recently deleted until ${formatDate(receipt.undoUntil)}.`,
+                          duration: 10_000,
+                          action: {
+                            label: "Undo",
+                            onClick: () => {
+                              void restore
+                                .mutateAsync({ deletionId: receipt.deletionId })
+                                .then(async () => {
+                                  await queryClient.invalidateQueries(trpc.contacts.pathFilter());
+                                  toast.success(`${c.name} was restored.`);
+                                })
+                                .catch((error: unknown) =>
+                                  toast.error(describeApiError(error).message),
+                                );
+                            },
+                          },
+                        });
                         router.push("/contacts");
                       }}
                     >
@@ -146,14 +166,24 @@ export function ContactDetail({ id }: { id: string }) {
         <Card className="max-w-lg">
           <CardContent>
             <dl className="grid gap-4 sm:grid-cols-[8rem_1fr]">
+              <dt className="text-sm text-muted-foreground">Stage</dt>
+              <dd>
+                <StageBadge stage={c.stage} />
+              </dd>
               <dt className="flex items-center gap-2 text-sm text-muted-foreground">
                 <MailIcon aria-hidden="true" className="size-4" /> Email
               </dt>
               <dd className="break-all">
-                {c.email ? (
-                  <a href={`mailto:${c.email}`} className="hover:underline">
-                    {c.email}
-                  </a>
+                {c.emails.length ? (
+                  <ul className="grid gap-1">
+                    {c.emails.map((email) => (
+                      <li key={email}>
+                        <a href={`mailto:${email}`} className="hover:underline">
+                          {email}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
                 ) : (
                   <span className="text-muted-foreground">Not set</span>
                 )}
@@ -162,14 +192,29 @@ export function ContactDetail({ id }: { id: string }) {
                 <PhoneIcon aria-hidden="true" className="size-4" /> Phone
               </dt>
               <dd>
-                {c.phone ? (
-                  <a href={`tel:${c.phone.replace(/[^+0-9]/g, "")}`} className="hover:underline">
-                    {c.phone}
-                  </a>
+                {c.phones.length ? (
+                  <ul className="grid gap-1">
+                    {c.phones.map((phone) => (
+                      <li key={phone}>
+                        <a
+                          href={`tel:${phone.replace(/[^+0-9]/g, "")}`}
+                          className="hover:underline"
+                        >
+                          {phone}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
                 ) : (
                   <span className="text-muted-foreground">Not set</span>
                 )}
               </dd>
+              {c.source ? (
+                <>
+                  <dt className="text-sm text-muted-foreground">Source</dt>
+                  <dd>{c.source}</dd>
+                </>
+              ) : null}
             </dl>
           </CardContent>
         </Card>

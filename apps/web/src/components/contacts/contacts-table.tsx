@@ -14,6 +14,7 @@ import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon, SearchIcon } from "luci
 import Link from "next/link";
 import { useState } from "react";
 import { FormAlert } from "@/components/form-alert";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -28,6 +29,8 @@ import {
 import { formatDate } from "@/lib/format";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { describeApiError, useTRPC } from "@/trpc/react";
+import { ExportMenu } from "./export-menu";
+import { StageBadge } from "./stage-badge";
 
 type ContactRow = RouterOutputs["contacts"]["list"]["items"][number];
 
@@ -49,6 +52,24 @@ const columns = helper.columns([
   helper.accessor("phone", {
     header: "Phone",
     cell: (info) => info.getValue() ?? <span className="text-muted-foreground">—</span>,
+  }),
+  helper.accessor("stage", {
+    header: "Stage",
+    enableSorting: false,
+    cell: (info) => <StageBadge stage={info.getValue()} />,
+  }),
+  helper.accessor("tags", {
+    header: "Tags",
+    enableSorting: false,
+    cell: (info) => (
+      <span className="flex flex-wrap gap-1">
+        {info.getValue().map((tag) => (
+          <Badge key={tag.id} variant="outline">
+            {tag.name}
+          </Badge>
+        ))}
+      </span>
+    ),
   }),
   helper.accessor("createdAt", {
     header: "Added",
@@ -127,6 +148,15 @@ export function ContactsTable() {
             onChange={(event) => setSearchText(event.target.value)}
           />
         </div>
+        <div className="ml-auto">
+          <ExportMenu
+            view={{
+              search: search || undefined,
+              sort: input.sort,
+              timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+            }}
+          />
+        </div>
         {query.isFetching && !query.isPending ? (
           <span role="status" className="text-sm text-muted-foreground">
             Updating…
@@ -148,6 +178,13 @@ export function ContactsTable() {
                     : sorted === "desc"
                       ? ArrowDownIcon
                       : ChevronsUpDownIcon;
+                if (!header.column.getCanSort()) {
+                  return (
+                    <TableHead key={header.id}>
+                      <table.FlexRender header={header} />
+                    </TableHead>
+                  );
+                }
                 return (
                   <TableHead
                     key={header.id}

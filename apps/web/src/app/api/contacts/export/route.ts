@@ -1,0 +1,8 @@
+import { contactsExportResponse } from "@omnicrm/api";
+import { getSessionUser } from "@/server/auth";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(req: Request): Promise<Response> {
+  return contactsExportResponse(req, await getSessionUser());
+}

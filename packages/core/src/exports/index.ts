@@ -1,0 +1,6 @@
+export {
+  exportContactsCsv,
+  contactExportInputSchema,
+  neutralizeFormula,
+  type ContactExportInput,
+} from "./contacts-csv.ts";

@@ -1,0 +1,2 @@
+export { listViews, createView, updateView, deleteView, type SavedViewRecord } from "./service.ts";
+export * from "./schemas.ts";

@@ -1,0 +1,9 @@
+export {
+  contactTimeline,
+  recordTimelineEvent,
+  timelineEventInputSchema,
+  type TimelineEventInput,
+  type TimelineEventRecord,
+  type TimelinePage,
+} from "./service.ts";
+export * from "./schemas.ts";
