@@ -153,8 +153,9 @@ async function validatePackageEnvs(env: NodeJS.ProcessEnv): Promise<void> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const { authEnv } = await import("@omnicrm/auth/env");
+    const { authEnv, rateLimitEnv } = await import("@omnicrm/auth/env");
     authEnv();
+    rateLimitEnv();
     await import("@omnicrm/api/env");
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

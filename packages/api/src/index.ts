@@ -13,3 +13,8 @@ export { logger } from "./logger.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { contactsExportResponse } from "./http/contacts-export.ts";
+export {
+  contactsImportUploadResponse,
+  contactsImportReportResponse,
+  IMPORT_UPLOAD_LIMIT_BYTES,
+} from "./http/contacts-import.ts";

@@ -1,6 +1,9 @@
 import { authRouter } from "./routers/auth.ts";
 import { contactsRouter } from "./routers/contacts.ts";
+import { homeRouter } from "./routers/home.ts";
+import { importsRouter } from "./routers/imports.ts";
 import { customFieldsRouter } from "./routers/customFields.ts";
+import { duplicatesRouter } from "./routers/duplicates.ts";
 import { notesRouter } from "./routers/notes.ts";
 import { savedViewsRouter } from "./routers/savedViews.ts";
 import { stagesRouter } from "./routers/stages.ts";
@@ -12,6 +15,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   contacts: contactsRouter,
+  home: homeRouter,
   tags: tagsRouter,
   notes: notesRouter,
   tasks: tasksRouter,
@@ -19,6 +23,8 @@ export const appRouter = createTRPCRouter({
   stages: stagesRouter,
   savedViews: savedViewsRouter,
   timeline: timelineRouter,
+  imports: importsRouter,
+  duplicates: duplicatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,11 +2,14 @@
 export {
   builtInStages,
   contactInputSchema,
+  contactFiltersSchema,
   contactListInputSchema,
   contactPatchSchema,
+  customFieldConditionSchema,
   contactSortFields,
   datePresets,
   type ContactFilters,
+  type CustomFieldCondition,
   type ContactInput,
   type ContactSortField,
   type DatePreset,
@@ -25,3 +28,5 @@ export * from "@omnicrm/core/custom-fields/schemas";
 export * from "@omnicrm/core/stages/schemas";
 export * from "@omnicrm/core/saved-views/schemas";
 export * from "@omnicrm/core/timeline/schemas";
+export * from "@omnicrm/core/imports/schemas";
+export * from "@omnicrm/core/duplicates/schemas";

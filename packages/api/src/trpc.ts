@@ -80,6 +80,14 @@ function fieldErrorsOf(cause: unknown): Record<string, string[]> | null {
   return null;
 }
 
+/** tRPC puts zod's raw issue list in the message of an input error; people get a sentence. */
+function userMessage(error: TRPCError): string {
+  if (!(error.cause instanceof ZodError)) return error.message;
+  const issues = error.cause.issues;
+  const fields = new Set(issues.map((issue) => issue.path.join(".")));
+  return fields.size === 1 ? issues[0]!.message : `${fields.size} fields are not valid.`;
+}
+
 const t = initTRPC.context<InnerContext>().create({
   transformer: superjson,
   // Never send stack traces, whatever NODE_ENV says.
@@ -87,7 +95,7 @@ const t = initTRPC.context<InnerContext>().create({
   errorFormatter({ shape, error, ctx }) {
     const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
-      message: internal ? GENERIC_FAILURE : error.message,
+      message: internal ? GENERIC_FAILURE : userMessage(error),
       code: shape.code,
       data: {
         code: shape.data.code,

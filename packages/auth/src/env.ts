@@ -30,3 +30,20 @@ export function googleSignInEnabled(): boolean {
   const env = authEnv();
   return Boolean(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET);
 }
+
+/** Limits that operators may tune; none is secret, so they are read on their own. */
+export function rateLimitEnv(): { signUpsPerHour: number } {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(10)
+    .safeParse(process.env.OMNICRM_SIGNUPS_PER_HOUR || undefined);
+  if (!parsed.success) {
+    throwInvalidEnv([
+      { message: "must be a whole number from 1 to 100000", path: ["OMNICRM_SIGNUPS_PER_HOUR"] },
+    ]);
+  }
+  return { signUpsPerHour: parsed.data };
+}

@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { RateLimitedError } from "@omnicrm/core";
+import { rateLimitEnv } from "./env.ts";
 
 /**
  * Failed sign-ins slow an attacker down: per email and address pair, per address alone, and
@@ -17,11 +18,8 @@ const failuresByIp = new RateLimiterMemory({
   duration: 60 * 60,
   blockDuration: 60 * 60,
 });
-const signUpsByIp = new RateLimiterMemory({
-  keyPrefix: "signup_ip",
-  points: 10,
-  duration: 60 * 60,
-});
+// Created on first sign-up, with the operator's limit (OMNICRM_SIGNUPS_PER_HOUR).
+let signUpsByIp: RateLimiterMemory | undefined;
 
 function tooMany(what: string, res: RateLimiterRes): RateLimitedError {
   const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -59,6 +57,11 @@ export async function recordSuccessfulSignIn(email: string, ip: string): Promise
 
 export async function consumeSignUp(ip: string): Promise<void> {
   try {
+    signUpsByIp ??= new RateLimiterMemory({
+      keyPrefix: "signup_ip",
+      points: rateLimitEnv().signUpsPerHour,
+      duration: 60 * 60,
+    });
     await signUpsByIp.consume(ip);
   } catch (error) {
     if (error instanceof RateLimiterRes) throw tooMany("sign-ups from this network", error);

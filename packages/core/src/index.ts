@@ -13,3 +13,6 @@ export * as savedViews from "./saved-views/index.ts";
 export * as timeline from "./timeline/index.ts";
 export * from "./schemas.ts";
 export * as contactExport from "./exports/index.ts";
+export * as home from "./home/index.ts";
+export * as imports from "./imports/index.ts";
+export * as duplicates from "./duplicates/index.ts";

@@ -119,6 +119,7 @@ export const contactBulkStageSchema = z.strictObject({
 
 export const contactSortFields = [
   "name",
+  "stage",
   "email",
   "phone",
   "createdAt",
@@ -150,6 +151,22 @@ export const dateRangeSchema = z.union([
 export type DateRangeInput = z.input<typeof dateRangeSchema>;
 export type DateRangeValue = z.output<typeof dateRangeSchema>;
 
+export const customFieldConditionSchema = z.discriminatedUnion("op", [
+  z.strictObject({ fieldId: idSchema, op: z.literal("is"), value: z.string().max(2000) }),
+  z.strictObject({
+    fieldId: idSchema,
+    op: z.literal("contains"),
+    value: z.string().min(1).max(200),
+  }),
+  z.strictObject({
+    fieldId: idSchema,
+    op: z.enum(["gt", "lt"]),
+    value: z.union([z.number(), z.iso.date()]),
+  }),
+  z.strictObject({ fieldId: idSchema, op: z.enum(["empty", "not_empty"]) }),
+]);
+export type CustomFieldCondition = z.infer<typeof customFieldConditionSchema>;
+
 export const contactFiltersSchema = z.strictObject({
   tagIds: z.array(idSchema).max(20, "At most 20 tags.").optional(),
   /** any: contacts with at least one of the tags; all: with every one of them. */
@@ -159,6 +176,8 @@ export const contactFiltersSchema = z.strictObject({
   lastInteractionAt: dateRangeSchema.optional(),
   /** Contacts never interacted with. */
   noInteraction: z.boolean().optional(),
+  /** Conditions on the user's custom fields, all of which must hold. */
+  custom: z.array(customFieldConditionSchema).max(10, "At most 10 field conditions.").optional(),
 });
 export type ContactFilters = z.input<typeof contactFiltersSchema>;
 

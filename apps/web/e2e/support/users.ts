@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { ContactInput } from "@omnicrm/api/schemas";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const PASSWORD = "juniper kettle orbit sails";
@@ -33,7 +34,7 @@ export async function signOut(page: Page): Promise<void> {
 /** Creates a contact through the API with the page's session, as the browser's client would. */
 export async function createContactViaApi(
   request: APIRequestContext,
-  contact: { name: string; email?: string; phone?: string },
+  contact: ContactInput,
 ): Promise<{ id: string }> {
   const res = await request.post("/api/trpc/contacts.create", { data: { json: contact } });
   expect(res.status(), await res.text()).toBe(200);

@@ -261,6 +261,22 @@ describe("contacts service", () => {
     expect(await testDb.db.contact.findUnique({ where: { id: old.id } })).toBeNull();
   });
 
+  it("keeps merged contacts out of the bin: only undoing the merge brings them back", async () => {
+    const survivor = await createContact(testDb.db, alice, { name: "Merge Survivor" });
+    const merged = await createContact(testDb.db, alice, { name: "Merge Merged" });
+    const merge = await testDb.db.contactMerge.create({
+      data: { userId: alice.userId, survivorId: survivor.id, mergedId: merged.id, snapshot: {} },
+    });
+    await testDb.db.contact.update({
+      where: { id: merged.id },
+      data: { deletedAt: new Date(), deletionId: merge.id },
+    });
+    expect((await listDeletedContacts(testDb.db, alice)).map((d) => d.id)).not.toContain(merged.id);
+    await expect(restoreContacts(testDb.db, alice, { deletionId: merge.id })).rejects.toThrow(
+      /undo the merge/,
+    );
+  });
+
   it("changes the stage of many contacts at once", async () => {
     const x = await createContact(testDb.db, alice, { name: "Stage X" });
     const y = await createContact(testDb.db, alice, { name: "Stage Y", stage: "active" });
@@ -380,6 +396,59 @@ describe("searching and filtering", () => {
     ]);
   });
 
+  it("filters by custom field values", async () => {
+    const goal = await testDb.db.customField.create({
+      data: { userId: owner.userId, key: "goal", label: "Goal", type: "text" },
+    });
+    const sessions = await testDb.db.customField.create({
+      data: { userId: owner.userId, key: "sessions", label: "Sessions", type: "number" },
+    });
+    const started = await testDb.db.customField.create({
+      data: { userId: owner.userId, key: "started", label: "Started", type: "date" },
+    });
+    const value = (contactId: string, data: object) =>
+      testDb.db.contactFieldValue.create({
+        data: { contactId, userId: owner.userId, ...data } as never,
+      });
+    await value(ids["Ben Okafor"]!, { fieldId: goal.id, textValue: "Sleep better" });
+    await value(ids["Carla 100%"]!, { fieldId: goal.id, textValue: "Run 10k" });
+    await value(ids["Ben Okafor"]!, { fieldId: sessions.id, numberValue: 12 });
+    await value(ids["Carla 100%"]!, { fieldId: sessions.id, numberValue: 3 });
+    await value(ids["Carla 100%"]!, {
+      fieldId: started.id,
+      dateValue: new Date("2026-03-01T00:00:00Z"),
+    });
+
+    expect(
+      await names({ filters: { custom: [{ fieldId: goal.id, op: "contains", value: "SLEEP" }] } }),
+    ).toEqual(["Ben Okafor"]);
+    expect(
+      await names({ filters: { custom: [{ fieldId: goal.id, op: "is", value: "Run 10k" }] } }),
+    ).toEqual(["Carla 100%"]);
+    expect(
+      await names({ filters: { custom: [{ fieldId: sessions.id, op: "gt", value: 5 }] } }),
+    ).toEqual(["Ben Okafor"]);
+    expect(
+      await names({
+        filters: { custom: [{ fieldId: started.id, op: "lt", value: "2026-06-01" }] },
+      }),
+    ).toEqual(["Carla 100%"]);
+    expect(await names({ filters: { custom: [{ fieldId: goal.id, op: "empty" }] } })).toEqual([
+      "Dan_Underscore",
+      "Élodie Martin",
+    ]);
+    expect(
+      await names({
+        filters: {
+          custom: [
+            { fieldId: goal.id, op: "not_empty" },
+            { fieldId: sessions.id, op: "lt", value: 5 },
+          ],
+        },
+      }),
+    ).toEqual(["Carla 100%"]);
+  });
+
   it("refuses an unknown time zone and a range that ends before it starts", async () => {
     await expect(names({ timeZone: "Mars/Olympus" })).rejects.toBeInstanceOf(ZodError);
     await expect(
@@ -447,6 +516,7 @@ describe("listContacts keyset pagination", () => {
     ["phone", "asc"],
     ["createdAt", "desc"],
     ["lastInteractionAt", "asc"],
+    ["stage", "asc"],
     ["lastInteractionAt", "desc"],
   ] as const)(
     "visits every contact exactly once sorted by %s %s, and pages back to the same pages",

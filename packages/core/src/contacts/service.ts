@@ -15,6 +15,7 @@ import {
   type ContactListInput,
   type ContactSortField,
   type ContactUpdateInput,
+  type CustomFieldCondition,
 } from "../schemas.ts";
 import { resolveStage } from "../stages/service.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./cursor.ts";
@@ -91,7 +92,7 @@ const listSelect = {
   lastInteractionAt: true,
   createdAt: true,
   updatedAt: true,
-  tags: { select: tagSelect, orderBy: { tag: { name: "asc" } } },
+  tags: { select: tagSelect },
 } satisfies Prisma.ContactSelect;
 
 const recordSelect = {
@@ -112,7 +113,8 @@ function toListItem(row: ListRow): ContactListItem {
     email: row.email,
     phone: row.phone,
     stage: row.stage,
-    tags: row.tags.map((t) => t.tag),
+    // Sorted here: ordering by the tag's name in SQL costs a join over every tag.
+    tags: row.tags.map((t) => t.tag).sort((a, b) => a.name.localeCompare(b.name)),
     lastInteractionAt: row.lastInteractionAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -362,6 +364,17 @@ export async function restoreContacts(
   input: { deletionId: string },
 ): Promise<{ count: number }> {
   const { deletionId } = contactRestoreSchema.parse(input);
+  // A merged contact is in the bin under its merge's id: only undoing the merge brings it back
+  // whole (its emails, notes and tasks moved to the other contact).
+  const merge = await db.contactMerge.findFirst({
+    where: { id: deletionId, userId: actor.userId },
+    select: { id: true },
+  });
+  if (merge) {
+    throw new ConflictError(
+      "This contact was merged into another one: undo the merge to get it back.",
+    );
+  }
   const { count } = await db.contact.updateMany({
     where: {
       userId: actor.userId,
@@ -387,9 +400,15 @@ export interface DeletedContact {
 
 /** The actor's recently deleted contacts, newest deletion first. */
 export async function listDeletedContacts(db: Db, actor: Actor): Promise<DeletedContact[]> {
+  const merges = await db.contactMerge.findMany({
+    where: { userId: actor.userId, undoneAt: null },
+    select: { id: true },
+  });
   const rows = await db.contact.findMany({
     where: {
       userId: actor.userId,
+      // Merged contacts are undone from the merge history, not restored from the bin.
+      NOT: { deletionId: { in: merges.map((m) => m.id) } },
       deletedAt: { gt: new Date(Date.now() - DELETE_UNDO_DAYS * 86_400_000) },
     },
     orderBy: [{ deletedAt: "desc" }, { nameSort: "asc" }],
@@ -457,6 +476,7 @@ export async function setStage(
 /** The column each sort field orders by; name sorts by its folded copy. */
 const sortColumn = {
   name: "nameSort",
+  stage: "stage",
   email: "email",
   phone: "phone",
   createdAt: "createdAt",
@@ -486,18 +506,29 @@ function keysetWhere(
 ): Prisma.ContactWhereInput {
   const column = sortColumn[sortField];
   const value = parseSortValue(column, cursor.v);
+  const nullable = nullableColumns.has(column);
   if (forward) {
     if (value === null) return { [column]: null, id: { gt: cursor.id } };
-    const after: Prisma.ContactWhereInput[] = [
-      { [column]: { gt: value } },
-      { [column]: value, id: { gt: cursor.id } },
-    ];
-    if (nullableColumns.has(column)) after.push({ [column]: null });
-    return { OR: after };
+    const after: Prisma.ContactWhereInput = {
+      OR: [
+        { [column]: { gt: value } },
+        { [column]: value, id: { gt: cursor.id } },
+        ...(nullable ? [{ [column]: null }] : []),
+      ],
+    };
+    // PostgreSQL cannot start an index scan from an OR; the redundant bound lets it seek to
+    // the cursor instead of filtering every earlier row (deep pages cost what page 1 does).
+    return nullable ? after : { AND: [{ [column]: { gte: value } }, after] };
   }
-  if (value === null)
+  if (value === null) {
     return { OR: [{ [column]: { not: null } }, { [column]: null, id: { lt: cursor.id } }] };
-  return { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] };
+  }
+  return {
+    AND: [
+      { [column]: { lte: value } },
+      { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] },
+    ],
+  };
 }
 
 function orderBy(
@@ -510,6 +541,35 @@ function orderBy(
     ? { [column]: { sort, nulls: ascending ? "last" : "first" } }
     : { [column]: sort };
   return [byColumn, { id: sort }];
+}
+
+function customFieldWhere(condition: CustomFieldCondition): Prisma.ContactWhereInput {
+  const { fieldId } = condition;
+  switch (condition.op) {
+    case "empty":
+      return { fieldValues: { none: { fieldId } } };
+    case "not_empty":
+      return { fieldValues: { some: { fieldId } } };
+    case "is":
+      return { fieldValues: { some: { fieldId, textValue: condition.value } } };
+    case "contains": {
+      const escaped = condition.value.replace(/[\\%_]/g, (c) => `\\${c}`);
+      return {
+        fieldValues: { some: { fieldId, textValue: { contains: escaped, mode: "insensitive" } } },
+      };
+    }
+    case "gt":
+    case "lt": {
+      const bound = condition.op === "gt" ? "gt" : "lt";
+      return typeof condition.value === "number"
+        ? { fieldValues: { some: { fieldId, numberValue: { [bound]: condition.value } } } }
+        : {
+            fieldValues: {
+              some: { fieldId, dateValue: { [bound]: new Date(`${condition.value}T00:00:00Z`) } },
+            },
+          };
+    }
+  }
 }
 
 function rangeWhere(
@@ -564,6 +624,7 @@ export async function listContacts(
     where.push(rangeWhere("lastInteractionAt", from, to));
   }
   if (filters.noInteraction) where.push({ lastInteractionAt: null });
+  for (const condition of filters.custom ?? []) where.push(customFieldWhere(condition));
   if (cursor) where.push(keysetWhere(sort.field, cursor, readAscending));
 
   const rows = await db.contact.findMany({

@@ -153,7 +153,15 @@ export async function startEmbeddedPostgres(
       "--icu-locale=und",
       "--no-instructions",
     ],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      // PostgreSQL's 128 MB default holds too little of a 100,000-client practice.
+      "-c",
+      "shared_buffers=256MB",
+    ],
     onLog: remember,
     onError: remember,
   });

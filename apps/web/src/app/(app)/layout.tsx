@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { AppShell } from "@/components/app-shell";
+import { CommandPalette } from "@/components/command-palette";
 import type { NavItem } from "@/components/app-shell-client";
 import { getSessionUser } from "@/server/auth";
 
@@ -17,6 +18,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   return (
     <AppShell user={{ name: user.name, email: user.email }} nav={nav}>
       {children}
+      <CommandPalette />
     </AppShell>
   );
 }

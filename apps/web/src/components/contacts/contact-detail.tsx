@@ -1,10 +1,11 @@
 "use client";
 
+import { contactPatchSchema } from "@omnicrm/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeftIcon, MailIcon, PencilIcon, PhoneIcon, Trash2Icon } from "lucide-react";
+import { ArrowLeftIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { toast } from "sonner";
 import { FormAlert } from "@/components/form-alert";
 import { PageHeader } from "@/components/page-header";
@@ -20,205 +21,200 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatDate, formatDateTime } from "@/lib/format";
-import { describeApiError, useTRPC } from "@/trpc/react";
-import { ContactForm } from "./contact-form";
-import { StageBadge } from "./stage-badge";
+import { formatDate } from "@/lib/format";
+import { useTRPC } from "@/trpc/react";
+import { useContactCache, type ContactRecord } from "./detail/contact-cache";
+import { CustomFieldsPanel } from "./detail/custom-fields-panel";
+import { describeFailure, failureToast } from "./detail/errors";
+import { EditContactDialog, type EditTarget } from "./detail/edit-contact-dialog";
+import { InlineEdit } from "./detail/inline-edit";
+import { NotesSection } from "./detail/notes-section";
+import { ProfileCard } from "./detail/profile-card";
+import { TasksSection } from "./detail/tasks-section";
+import { TimelineSection } from "./detail/timeline-section";
 
-export function ContactDetail({ id }: { id: string }) {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const [editing, setEditing] = useState(false);
-  const contact = useQuery(trpc.contacts.byId.queryOptions({ id }));
-  const update = useMutation(trpc.contacts.update.mutationOptions());
-  const remove = useMutation(trpc.contacts.delete.mutationOptions());
-  const restore = useMutation(trpc.contacts.restore.mutationOptions());
+const nameSchema = contactPatchSchema.shape.name.unwrap();
 
-  const back = (
+function BackLink() {
+  return (
     <Button asChild variant="ghost" size="sm" className="mb-4 -ml-2">
       <Link href="/contacts">
         <ArrowLeftIcon aria-hidden="true" /> All contacts
       </Link>
     </Button>
   );
+}
 
-  if (contact.isPending) {
-    return (
-      <div aria-busy="true" aria-label="Loading contact">
-        {back}
-        <Skeleton className="mb-4 h-8 w-64" />
-        <Skeleton className="h-32 w-full max-w-lg" />
+function PageSkeleton() {
+  return (
+    <div aria-busy="true">
+      <BackLink />
+      <span role="status" className="sr-only">
+        Loading contact…
+      </span>
+      <Skeleton className="mb-6 h-8 w-64 max-w-full" />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <div className="grid content-start gap-6">
+          <Skeleton className="h-80 w-full rounded-xl" />
+          <Skeleton className="h-32 w-full rounded-xl" />
+        </div>
+        <div className="grid content-start gap-6">
+          <Skeleton className="h-56 w-full rounded-xl" />
+          <Skeleton className="h-64 w-full rounded-xl" />
+        </div>
       </div>
-    );
-  }
+    </div>
+  );
+}
+
+/** The client record a practitioner works in: profile, custom fields, tasks, notes, timeline. */
+export function ContactDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const contact = useQuery(trpc.contacts.byId.queryOptions({ id }));
+  const name = contact.data?.name;
+
+  useEffect(() => {
+    if (name) document.title = `${name} · OmniCRM`;
+  }, [name]);
+
+  if (contact.isPending) return <PageSkeleton />;
   if (contact.isError) {
-    const info = describeApiError(contact.error);
+    const info = describeFailure(contact.error);
+    const missing = info.code === "NOT_FOUND" || info.code === "BAD_REQUEST";
     return (
       <div>
-        {back}
-        <PageHeader
-          title={
-            info.code === "NOT_FOUND" || info.code === "BAD_REQUEST"
-              ? "Contact not found"
-              : "Could not load this contact"
-          }
-        />
-        <FormAlert
-          message={
-            info.code === "NOT_FOUND" || info.code === "BAD_REQUEST"
-              ? "This contact does not exist or was deleted."
-              : info.message
-          }
-          requestId={info.code === "NOT_FOUND" ? null : info.requestId}
-        />
+        <BackLink />
+        <PageHeader title={missing ? "Contact not found" : "Could not load this contact"} />
+        <div className="grid justify-items-start gap-3">
+          <FormAlert
+            message={missing ? "This contact does not exist or was deleted." : info.message}
+            requestId={missing ? null : info.requestId}
+          />
+          {missing ? null : (
+            <Button type="button" variant="outline" onClick={() => void contact.refetch()}>
+              Try again
+            </Button>
+          )}
+        </div>
       </div>
     );
   }
+  return <ContactPage contact={contact.data} />;
+}
 
-  const c = contact.data;
+function ContactPage({ contact: c }: { contact: ContactRecord }) {
+  const trpc = useTRPC();
+  const cache = useContactCache(c.id);
+  const update = useMutation(trpc.contacts.update.mutationOptions());
+  const [editTarget, setEditTarget] = useState<EditTarget | null>(null);
+
   return (
     <div>
-      {back}
-      <PageHeader
-        title={c.name}
-        description={`Added ${formatDateTime(c.createdAt)}`}
-        actions={
-          editing ? null : (
-            <>
-              <Button variant="outline" onClick={() => setEditing(true)}>
-                <PencilIcon aria-hidden="true" /> Edit
-              </Button>
-              <AlertDialog>
-                <AlertDialogTrigger asChild>
-                  <Button variant="destructive">
-                    <Trash2Icon aria-hidden="true" /> Delete
-                  </Button>
-                </AlertDialogTrigger>
-                <AlertDialogContent>
-                  <AlertDialogHeader>
-                    <AlertDialogTitle>Delete {c.name}?</AlertDialogTitle>
-                    <AlertDialogDescription>
-                      It moves to Recently deleted, where you can restore it for 30 days.
-                    </AlertDialogDescription>
-                  </AlertDialogHeader>
-                  <AlertDialogFooter>
-                    <AlertDialogCancel>Keep contact</AlertDialogCancel>
-                    <AlertDialogAction
-                      onClick={async () => {
-                        let receipt;
-                        try {
-                          receipt = await remove.mutateAsync({ ids: [c.id] });
-                        } catch (error) {
-                          toast.error(describeApiError(error).message);
-                          return;
-                        }
-                        queryClient.removeQueries(trpc.contacts.byId.queryFilter({ id: c.id }));
-                        await queryClient.invalidateQueries(trpc.contacts.list.pathFilter());
-                        toast.success(`${c.name} was deleted.`, {
-                          description: `You can restore it from Recently deleted until ${formatDate(receipt.undoUntil)}.`,
-                          duration: 10_000,
-                          action: {
-                            label: "Undo",
-                            onClick: () => {
-                              void restore
-                                .mutateAsync({ deletionId: receipt.deletionId })
-                                .then(async () => {
-                                  await queryClient.invalidateQueries(trpc.contacts.pathFilter());
-                                  toast.success(`${c.name} was restored.`);
-                                })
-                                .catch((error: unknown) =>
-                                  toast.error(describeApiError(error).message),
-                                );
-                            },
-                          },
-                        });
-                        router.push("/contacts");
-                      }}
-                    >
-                      Delete contact
-                    </AlertDialogAction>
-                  </AlertDialogFooter>
-                </AlertDialogContent>
-              </AlertDialog>
-            </>
-          )
-        }
-      />
-      {editing ? (
-        <ContactForm
-          defaultValues={c}
-          submitLabel="Save changes"
-          pendingLabel="Saving…"
-          fieldErrorPrefix="data."
-          onCancel={() => setEditing(false)}
-          onSubmit={async (values) => {
-            const saved = await update.mutateAsync({ id: c.id, data: values });
-            queryClient.setQueryData(trpc.contacts.byId.queryKey({ id: c.id }), saved);
-            await queryClient.invalidateQueries(trpc.contacts.list.pathFilter());
-            toast.success("Changes saved.");
-            setEditing(false);
+      <BackLink />
+      <div className="mb-6 flex flex-wrap items-start justify-between gap-3">
+        <InlineEdit
+          id="contact-name-inline"
+          label="Name"
+          editLabel="Rename contact"
+          value={c.name}
+          schema={nameSchema}
+          errorKeys={["data.name", "name"]}
+          kind={{ type: "text", maxLength: 200 }}
+          inputClassName="h-10 text-xl font-semibold md:text-xl"
+          className="min-w-0 flex-1 basis-64 items-center gap-2"
+          whileEditing={<h1 className="sr-only">{c.name}</h1>}
+          buttonAfterValue
+          onSave={async (newName) => {
+            const saved = await update.mutateAsync({ id: c.id, data: { name: newName } });
+            cache.set(saved);
+            void cache.refresh();
           }}
-        />
-      ) : (
-        <Card className="max-w-lg">
-          <CardContent>
-            <dl className="grid gap-4 sm:grid-cols-[8rem_1fr]">
-              <dt className="text-sm text-muted-foreground">Stage</dt>
-              <dd>
-                <StageBadge stage={c.stage} />
-              </dd>
-              <dt className="flex items-center gap-2 text-sm text-muted-foreground">
-                <MailIcon aria-hidden="true" className="size-4" /> Email
-              </dt>
-              <dd className="break-all">
-                {c.emails.length ? (
-                  <ul className="grid gap-1">
-                    {c.emails.map((email) => (
-                      <li key={email}>
-                        <a href={`mailto:${email}`} className="hover:underline">
-                          {email}
-                        </a>
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  <span className="text-muted-foreground">Not set</span>
-                )}
-              </dd>
-              <dt className="flex items-center gap-2 text-sm text-muted-foreground">
-                <PhoneIcon aria-hidden="true" className="size-4" /> Phone
-              </dt>
-              <dd>
-                {c.phones.length ? (
-                  <ul className="grid gap-1">
-                    {c.phones.map((phone) => (
-                      <li key={phone}>
-                        <a
-                          href={`tel:${phone.replace(/[^+0-9]/g, "")}`}
-                          className="hover:underline"
-                        >
-                          {phone}
-                        </a>
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  <span className="text-muted-foreground">Not set</span>
-                )}
-              </dd>
-              {c.source ? (
-                <>
-                  <dt className="text-sm text-muted-foreground">Source</dt>
-                  <dd>{c.source}</dd>
-                </>
-              ) : null}
-            </dl>
-          </CardContent>
-        </Card>
-      )}
+        >
+          <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{c.name}</h1>
+        </InlineEdit>
+        <div className="flex flex-wrap gap-2">
+          <Button variant="outline" onClick={() => setEditTarget("name")}>
+            <PencilIcon aria-hidden="true" /> Edit
+          </Button>
+          <DeleteContact contact={c} />
+        </div>
+      </div>
+      <EditContactDialog contact={c} target={editTarget} onClose={() => setEditTarget(null)} />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <div className="grid min-w-0 content-start gap-6">
+          <ProfileCard contact={c} onEditList={setEditTarget} />
+          <CustomFieldsPanel contactId={c.id} />
+          <TasksSection contactId={c.id} />
+        </div>
+        <div className="grid min-w-0 content-start gap-6">
+          <NotesSection contactId={c.id} />
+          <TimelineSection contactId={c.id} />
+        </div>
+      </div>
     </div>
+  );
+}
+
+function DeleteContact({ contact: c }: { contact: ContactRecord }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const remove = useMutation(trpc.contacts.delete.mutationOptions());
+  const restore = useMutation(trpc.contacts.restore.mutationOptions());
+  return (
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button variant="destructive">
+          <Trash2Icon aria-hidden="true" /> Delete
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent>
+        <AlertDialogHeader>
+          <AlertDialogTitle>Delete {c.name}?</AlertDialogTitle>
+          <AlertDialogDescription>
+            It moves to Recently deleted, where you can restore it for 30 days.
+          </AlertDialogDescription>
+        </AlertDialogHeader>
+        <AlertDialogFooter>
+          <AlertDialogCancel>Keep contact</AlertDialogCancel>
+          <AlertDialogAction
+            variant="destructive"
+            onClick={async () => {
+              let receipt;
+              try {
+                receipt = await remove.mutateAsync({ ids: [c.id] });
+              } catch (error) {
+                failureToast(`${c.name} was not deleted.`, error);
+                return;
+              }
+              queryClient.removeQueries(trpc.contacts.byId.queryFilter({ id: c.id }));
+              await queryClient.invalidateQueries(trpc.contacts.list.pathFilter());
+              toast.success(`${c.name} was deleted.`, {
+                description: `You can restore it from Recently deleted until ${formatDate(receipt.undoUntil)}.`,
+                duration: 10_000,
+                action: {
+                  label: "Undo",
+                  onClick: () => {
+                    void restore
+                      .mutateAsync({ deletionId: receipt.deletionId })
+                      .then(async () => {
+                        await queryClient.invalidateQueries(trpc.contacts.pathFilter());
+                        toast.success(`${c.name} was restored.`);
+                      })
+                      .catch((error: unknown) =>
+                        failureToast(`${c.name} was not restored.`, error),
+                      );
+                  },
+                },
+              });
+              router.push("/contacts");
+            }}
+          >
+            Delete contact
+          </AlertDialogAction>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
   );
 }

@@ -86,7 +86,12 @@ export function ContactForm({
         ...values.emails.map((_, i) => `emails.${i}` as const),
         ...values.phones.map((_, i) => `phones.${i}` as const),
       ];
-      if (!applyFieldErrors(form, info.fieldErrors, fields, fieldErrorPrefix)) {
+      // Input validation nests the fields under the prefix ("data.emails.1"); the service's own
+      // checks (a duplicate email, an unknown stage) name them bare ("emails.1").
+      if (
+        !applyFieldErrors(form, info.fieldErrors, fields, fieldErrorPrefix) &&
+        !(fieldErrorPrefix && applyFieldErrors(form, info.fieldErrors, fields))
+      ) {
         setFormError({ message: info.message, requestId: info.requestId });
       }
     }

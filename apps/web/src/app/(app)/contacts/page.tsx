@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { PlusIcon } from "lucide-react";
 import Link from "next/link";
+import { Suspense } from "react";
 import { ContactsTable } from "@/components/contacts/contacts-table";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
@@ -21,7 +22,9 @@ export default function ContactsPage() {
           </Button>
         }
       />
-      <ContactsTable />
+      <Suspense fallback={null}>
+        <ContactsTable />
+      </Suspense>
     </>
   );
 }

@@ -1,0 +1,74 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RunningHttpServer {
+  /** e.g. http://127.0.0.1:43210 */
+  origin: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * A node:http server on 127.0.0.1 (random port) that hands each request to a fetch-style
+ * handler, the way the Next.js route handler serves tRPC in the app.
+ */
+export async function startHttpServer(
+  handle: (request: Request) => Promise<Response>,
+): Promise<RunningHttpServer> {
+  const server = http.createServer((req, res) => {
+    void bridge(req, res, handle);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections of the client would otherwise hold the server open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+async function bridge(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  handle: (request: Request) => Promise<Response>,
+): Promise<void> {
+  try {
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) for (const item of value) headers.append(key, item);
+      else if (value !== undefined) headers.set(key, value);
+    }
+    const method = req.method ?? "GET";
+    let body: Buffer | undefined;
+    if (method !== "GET" && method !== "HEAD") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      body = Buffer.concat(chunks);
+    }
+    const response = await handle(
+      new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
+        method,
+        headers,
+        body,
+      }),
+    );
+    const payload = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, {
+      ...Object.fromEntries(response.headers),
+      "content-length": String(payload.length),
+    });
+    res.end(payload);
+  } catch (error) {
+    res.writeHead(500, { "content-type": "text/plain" });
+    res.end(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,1 @@
+export { homeOverview, DEFAULT_ATTENTION_DAYS, type HomeOverview } from "./service.ts";
