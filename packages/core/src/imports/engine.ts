@@ -22,8 +22,9 @@ import type { ImportOptions, ImportRowOutcome } from "./schemas.ts";
 /**
  * The one code path of preview and run: a chunk of staged rows is read through the mapping,
  * matched against the actor's contacts with one query, and planned (create, update, duplicate,
- * invalid, skipped). The preview stops there and stores the outcomes; the run also applies the
- * plan with set-based writes, in the transaction that advances the import's progress.
+ * invalid, skipped). The preview stops there and stores the outcomes; the run also turns the
+ * plan into rows (buildWrites) and writes them in one statement (writeChunk), in the
+ * transaction that advances the import's progress.
  */
 
 /** A version-7 UUID (time-ordered), like the schema's `uuid(7)` defaults. */
@@ -482,6 +483,8 @@ export interface ChunkWrites {
   tagNames: { contact_id: string; name: string }[];
   /** Updated contacts and the tag names they get, when those tags turn out to be new to them. */
   updateTagNames: { contact_id: string; name: string; before: BeforeSnapshot }[];
+  /** Filled by linkTags once the tags exist. */
+  tagRows: { contact_id: string; tag_id: string }[];
   values: {
     contact_id: string;
     field_id: string;
@@ -513,6 +516,7 @@ export function buildWrites(
     phones: [],
     tagNames: [],
     updateTagNames: [],
+    tagRows: [],
     values: [],
     changes: [],
     events: [],
@@ -653,7 +657,7 @@ export function buildWrites(
 }
 
 /** The actor's tags by folded name, creating the missing ones (ids returned as `created`). */
-async function resolveTags(
+export async function resolveTags(
   tx: Tx,
   actor: Actor,
   names: string[],
@@ -691,6 +695,31 @@ async function resolveTags(
   return { ids, created: [...missing.values()].map((t) => t.id) };
 }
 
+/** The tag names of a chunk (to resolve, creating the missing tags, before it is written). */
+export function tagNamesOf(writes: ChunkWrites): string[] {
+  return [...writes.tagNames, ...writes.updateTagNames].map((t) => t.name);
+}
+
+/** Turns the chunk's tag names into contact-tag rows, and notes the added ones for undo. */
+export function linkTags(writes: ChunkWrites, tagIds: Map<string, string>): void {
+  const seen = new Set<string>();
+  const link = (contactId: string, name: string): string | null => {
+    const tagId = tagIds.get(sameTag(name));
+    if (!tagId) throw new Error(`Tag “${name}” was not resolved.`);
+    const key = `${contactId}:${tagId}`;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    writes.tagRows.push({ contact_id: contactId, tag_id: tagId });
+    return tagId;
+  };
+  for (const t of writes.tagNames) link(t.contact_id, t.name);
+  for (const t of writes.updateTagNames) {
+    if (t.before.tagIds.includes(tagIds.get(sameTag(t.name)) ?? "")) continue;
+    const added = link(t.contact_id, t.name);
+    if (added) t.before.added.tagIds.push(added);
+  }
+}
+
 /** A matched contact changed between the lookup and the write: the chunk is planned again. */
 export class StaleChunkError extends Error {
   constructor() {
@@ -698,42 +727,20 @@ export class StaleChunkError extends Error {
   }
 }
 
-export interface WriteResult {
-  createdTagIds: string[];
-}
-
 /**
- * Writes a chunk in one statement (one INSERT or UPDATE per table, fed by JSON), after
- * resolving its tags. Foreign keys are checked at the end of the statement, so the emails of a
- * contact created in it are accepted. Refuses (StaleChunkError) when a matched contact changed
- * since it was read.
+ * Writes a chunk in one statement: one INSERT or UPDATE per table, fed by JSON. Foreign keys
+ * are checked at the end of the statement, so the emails of a contact created in it are
+ * accepted. The chunk's tags must exist (linkTags). Refuses (StaleChunkError) when a matched
+ * contact changed since it was read.
  */
 export async function writeChunk(
   tx: Tx,
   actor: Actor,
   importId: string,
   writes: ChunkWrites,
-): Promise<WriteResult> {
+): Promise<void> {
   const { now } = writes;
-  const names = [...writes.tagNames, ...writes.updateTagNames].map((t) => t.name);
-  const tags = await resolveTags(tx, actor, names, now);
-  const tagRows: { contact_id: string; tag_id: string }[] = [];
-  const seen = new Set<string>();
-  const link = (contactId: string, name: string): string | null => {
-    const tagId = tags.ids.get(sameTag(name))!;
-    const key = `${contactId}:${tagId}`;
-    if (seen.has(key)) return null;
-    seen.add(key);
-    tagRows.push({ contact_id: contactId, tag_id: tagId });
-    return tagId;
-  };
-  for (const t of writes.tagNames) link(t.contact_id, t.name);
-  for (const t of writes.updateTagNames) {
-    if (t.before.tagIds.includes(tags.ids.get(sameTag(t.name))!)) continue;
-    const added = link(t.contact_id, t.name);
-    if (added) t.before.added.tagIds.push(added);
-  }
-
+  const tagRows = writes.tagRows;
   const json = (rows: unknown[]) => JSON.stringify(rows);
   const result = await tx.$queryRaw<{ updated: number }[]>`
     WITH
@@ -804,5 +811,4 @@ export async function writeChunk(
     )
     SELECT (SELECT count(*) FROM merged)::int AS updated`;
   if ((result[0]?.updated ?? 0) !== writes.updates.length) throw new StaleChunkError();
-  return { createdTagIds: tags.created };
 }

@@ -861,6 +861,31 @@ describe("interrupted runs", () => {
     expect(change.before).toMatchObject({ contact: { name: "Léa", stage: "active" } });
   });
 
+  it("an undo during a run stops it, and takes back everything it wrote", async () => {
+    const actor = await makeUser(db(), "undo-running@example.com");
+    const { staged } = await stageAndPreview(actor, rowsCsv(20));
+    let undoing = null as Promise<unknown> | null;
+    const status = await runImport(
+      db(),
+      actor,
+      { importId: staged.importId },
+      {
+        chunkSize: 3,
+        beforeCommit: ({ index }) => {
+          // Not awaited: the undo waits for this chunk to commit, then stops the run.
+          if (index === 1) undoing ??= undoImport(db(), actor, { importId: staged.importId });
+        },
+      },
+    );
+    expect(status.status).toBe("undone");
+    expect(await undoing).toMatchObject({ status: "undone", alreadyUndone: false });
+    expect(await db().contact.count({ where: { userId: actor.userId } })).toBe(0);
+    expect(await db().tag.count({ where: { userId: actor.userId } })).toBe(0);
+    await expect(runImport(db(), actor, { importId: staged.importId })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
   it("a row the database refuses is recorded as invalid; the rows around it are imported", async () => {
     const actor = await makeUser(db(), "refusing@example.com");
     await db().$executeRawUnsafe(`
