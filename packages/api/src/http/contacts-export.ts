@@ -4,18 +4,7 @@ import { getDb, type Db } from "@omnicrm/db";
 import { z } from "zod";
 import { logger } from "../logger.ts";
 import type { SessionUser } from "../trpc.ts";
-
-function jsonError(
-  status: number,
-  message: string,
-  requestId: string,
-  fieldErrors?: Record<string, string[]>,
-) {
-  return Response.json(
-    { error: { message, requestId, fieldErrors: fieldErrors ?? null } },
-    { status, headers: { "x-request-id": requestId } },
-  );
-}
+import { csvDownload, jsonError } from "./responses.ts";
 
 /**
  * POST /api/contacts/export: the signed-in user's contacts (all, the current view, or a
@@ -49,45 +38,22 @@ export async function contactsExportResponse(
 
   const started = performance.now();
   const chunks = contactExport.exportContactsCsv(db, { userId: user.id }, parsed.data);
-  let chunkCount = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await chunks.next();
-        if (next.done) {
-          log.info(
-            {
-              userId: user.id,
-              scope: parsed.data.scope,
-              durationMs: Math.round(performance.now() - started),
-              outcome: "ok",
-            },
-            "contacts exported",
-          );
-          controller.close();
-          return;
-        }
-        chunkCount += 1;
-        controller.enqueue(new TextEncoder().encode(next.value));
-      } catch (error) {
-        log.error(
-          { userId: user.id, err: error, chunks: chunkCount, outcome: "error" },
-          "contacts export failed",
-        );
-        controller.error(new Error("The export stopped before the end; try again."));
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
   const date = new Date().toISOString().slice(0, 10);
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="omnicrm-contacts-${date}.csv"`,
-      "cache-control": "no-store",
-      "x-request-id": requestId,
-    },
+  return csvDownload(chunks, {
+    fileName: `omnicrm-contacts-${date}.csv`,
+    requestId,
+    failureMessage: "The export stopped before the end; try again.",
+    onDone: () =>
+      log.info(
+        {
+          userId: user.id,
+          scope: parsed.data.scope,
+          durationMs: Math.round(performance.now() - started),
+          outcome: "ok",
+        },
+        "contacts exported",
+      ),
+    onError: (error) =>
+      log.error({ userId: user.id, err: error, outcome: "error" }, "contacts export failed"),
   });
 }

@@ -4,6 +4,7 @@ import { getDb, type Db } from "@omnicrm/db";
 import { z, ZodError } from "zod";
 import { logger } from "../logger.ts";
 import type { SessionUser } from "../trpc.ts";
+import { csvDownload, jsonError } from "./responses.ts";
 
 /** The largest CSV file an upload may carry. */
 export const IMPORT_UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -18,18 +19,6 @@ const domainStatus: Record<DomainError["kind"], number> = {
   rate_limited: 429,
   forbidden: 403,
 };
-
-function jsonError(
-  status: number,
-  message: string,
-  requestId: string,
-  fieldErrors?: Record<string, string[]>,
-) {
-  return Response.json(
-    { error: { message, requestId, fieldErrors: fieldErrors ?? null } },
-    { status, headers: { "x-request-id": requestId, "cache-control": "no-store" } },
-  );
-}
 
 class PayloadTooLarge extends Error {}
 
@@ -187,38 +176,13 @@ export async function contactsImportReportResponse(
     return jsonError(500, "The report could not be made; try again.", requestId);
   }
 
-  const encoder = new TextEncoder();
-  let pending: string | null = first.done ? null : first.value;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (pending !== null) {
-          controller.enqueue(encoder.encode(pending));
-          pending = null;
-          return;
-        }
-        const next = await chunks.next();
-        if (next.done) {
-          controller.close();
-          return;
-        }
-        controller.enqueue(encoder.encode(next.value));
-      } catch (error) {
-        log.error({ userId: user.id, err: error, outcome: "error" }, "import report failed");
-        controller.error(new Error("The report stopped before the end; try again."));
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
   const date = new Date().toISOString().slice(0, 10);
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="omnicrm-import-problems-${date}.csv"`,
-      "cache-control": "no-store",
-      "x-request-id": requestId,
-    },
+  return csvDownload(chunks, {
+    fileName: `omnicrm-import-problems-${date}.csv`,
+    requestId,
+    failureMessage: "The report stopped before the end; try again.",
+    first: first.done ? null : first.value,
+    onError: (error) =>
+      log.error({ userId: user.id, err: error, outcome: "error" }, "import report failed"),
   });
 }
