@@ -240,6 +240,26 @@ describe("contact values", () => {
       Goal: null,
     });
     expect(await testDb.db.contactFieldValue.count({ where: { contactId: contact } })).toBe(2);
+
+    // The timeline tells each change in words; setting a value to what it was adds nothing.
+    await setFieldValues(testDb.db, owner, { contactId: contact, values: { [number.id]: -0.125 } });
+    const events = await testDb.db.timelineEvent.findMany({
+      where: { contactId: contact, kind: "contact.field_changed" },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+      select: { summary: true },
+    });
+    expect(events.map((e) => e.summary).sort()).toEqual(
+      [
+        "Notes set to Knee surgery 2024",
+        "Weight set to 72.5",
+        "Birthday set to 1990-02-28",
+        "Goal set to Mobility",
+        "Notes cleared",
+        "Weight set to -0.125",
+        "Birthday set to 2024-02-29",
+        "Goal cleared",
+      ].sort(),
+    );
   });
 
   it("reports every wrong value under its field's id and writes none of them", async () => {

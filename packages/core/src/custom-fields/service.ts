@@ -357,6 +357,9 @@ export async function setFieldValues(
     if (Object.keys(fieldErrors).length > 0) {
       throw new InvalidInputError("Some values are not valid.", fieldErrors);
     }
+    const before = new Map(
+      (await valuesOf(tx, actor, contactId)).map((value) => [value.fieldId, value.value]),
+    );
     for (const { field, stored } of changes) {
       if (stored === null) {
         await tx.contactFieldValue.deleteMany({
@@ -371,6 +374,22 @@ export async function setFieldValues(
         update: columns,
       });
     }
-    return valuesOf(tx, actor, contactId);
+    const after = await valuesOf(tx, actor, contactId);
+    const changed = after.filter(
+      (value) => fieldIds.includes(value.fieldId) && before.get(value.fieldId) !== value.value,
+    );
+    await tx.timelineEvent.createMany({
+      data: changed.map((value) => ({
+        userId: actor.userId,
+        contactId,
+        kind: "contact.field_changed",
+        summary: (value.value === null
+          ? `${value.label} cleared`
+          : `${value.label} set to ${String(value.value)}`
+        ).slice(0, 500),
+        data: { fieldId: value.fieldId, from: before.get(value.fieldId) ?? null, to: value.value },
+      })),
+    });
+    return after;
   });
 }

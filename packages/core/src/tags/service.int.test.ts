@@ -124,6 +124,20 @@ describe("tags", () => {
     ).toEqual({ removed: 0 });
     expect(await counts()).toMatchObject({ "Bulk one": 3, "Bulk two": 1 });
 
+    // Each change is one timeline entry per contact; repeats that changed nothing add none.
+    const events = await testDb.db.timelineEvent.findMany({
+      where: { contactId: c1, kind: { in: ["contact.tagged", "contact.untagged"] } },
+      orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+      select: { kind: true, summary: true },
+    });
+    expect(events).toEqual([
+      { kind: "contact.tagged", summary: "Tagged “Bulk one”, “Bulk two”" },
+      { kind: "contact.untagged", summary: "Untagged “Bulk two”" },
+    ]);
+    expect(
+      await testDb.db.timelineEvent.count({ where: { contactId: c3, kind: "contact.untagged" } }),
+    ).toBe(0);
+
     await testDb.db.contact.update({ where: { id: c3 }, data: { deletedAt: new Date() } });
     expect(await counts()).toMatchObject({ "Bulk one": 2, "Bulk two": 0 });
   });

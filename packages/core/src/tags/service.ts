@@ -129,9 +129,42 @@ function parseBulk(input: TagContactsInput) {
   return { contactIds: [...new Set(contactIds)], tagIds: [...new Set(tagIds)] };
 }
 
+/** One timeline entry per contact naming the tags it gained or lost, in one statement. */
+async function recordTagEvents(
+  tx: Tx,
+  actor: Actor,
+  kind: "contact.tagged" | "contact.untagged",
+  pairs: { contactId: string; tagId: string }[],
+) {
+  if (pairs.length === 0) return;
+  const tags = await tx.tag.findMany({
+    where: { userId: actor.userId, id: { in: [...new Set(pairs.map((p) => p.tagId))] } },
+    select: { id: true, name: true },
+  });
+  const nameOf = new Map(tags.map((tag) => [tag.id, tag.name]));
+  const byContact = new Map<string, string[]>();
+  for (const { contactId, tagId } of pairs) {
+    byContact.set(contactId, [...(byContact.get(contactId) ?? []), tagId]);
+  }
+  const verb = kind === "contact.tagged" ? "Tagged" : "Untagged";
+  await tx.timelineEvent.createMany({
+    data: [...byContact].map(([contactId, tagIds]) => {
+      const names = tagIds.map((id) => nameOf.get(id) ?? "").sort(compareNames);
+      return {
+        userId: actor.userId,
+        contactId,
+        kind,
+        summary: `${verb} ${names.map((name) => `“${name}”`).join(", ")}`.slice(0, 500),
+        data: { tagIds, tags: names },
+      };
+    }),
+  });
+}
+
 /**
  * Gives every tag to every contact, all or nothing. Pairs that already exist are left as they
- * are, so repeating the call changes nothing. Returns how many pairs were added.
+ * are, so repeating the call changes nothing. Returns how many pairs were added; each contact
+ * that gained a tag gets a timeline entry.
  */
 export async function tagContacts(
   db: Db,
@@ -143,12 +176,14 @@ export async function tagContacts(
     await requireContacts(tx, actor, contactIds);
     await requireTags(tx, actor, tagIds);
     // One statement whatever the number of pairs (1000 contacts × 50 tags).
-    const added = await tx.$executeRaw`
+    const added = await tx.$queryRaw<{ contactId: string; tagId: string }[]>`
       INSERT INTO contact_tags (contact_id, tag_id, user_id)
       SELECT c.id, t.id, ${actor.userId}::uuid
       FROM unnest(${contactIds}::uuid[]) AS c(id) CROSS JOIN unnest(${tagIds}::uuid[]) AS t(id)
-      ON CONFLICT (contact_id, tag_id) DO NOTHING`;
-    return { added };
+      ON CONFLICT (contact_id, tag_id) DO NOTHING
+      RETURNING contact_id AS "contactId", tag_id AS "tagId"`;
+    await recordTagEvents(tx, actor, "contact.tagged", added);
+    return { added: added.length };
   });
 }
 
@@ -162,10 +197,13 @@ export async function untagContacts(
   return db.$transaction(async (tx) => {
     await requireContacts(tx, actor, contactIds);
     await requireTags(tx, actor, tagIds);
-    const { count } = await tx.contactTag.deleteMany({
-      where: { userId: actor.userId, contactId: { in: contactIds }, tagId: { in: tagIds } },
-    });
-    return { removed: count };
+    const removed = await tx.$queryRaw<{ contactId: string; tagId: string }[]>`
+      DELETE FROM contact_tags
+      WHERE user_id = ${actor.userId}::uuid
+        AND contact_id = ANY(${contactIds}::uuid[]) AND tag_id = ANY(${tagIds}::uuid[])
+      RETURNING contact_id AS "contactId", tag_id AS "tagId"`;
+    await recordTagEvents(tx, actor, "contact.untagged", removed);
+    return { removed: removed.length };
   });
 }
 

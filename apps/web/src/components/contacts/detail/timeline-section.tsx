@@ -3,9 +3,13 @@
 import {
   CircleCheckBigIcon,
   CircleDotIcon,
+  FileUpIcon,
   FlagIcon,
+  GitMergeIcon,
   HistoryIcon,
+  SlidersHorizontalIcon,
   StickyNoteIcon,
+  TagIcon,
   UserPlusIcon,
   type LucideIcon,
 } from "lucide-react";
@@ -23,6 +27,11 @@ const kinds: Record<string, { icon: LucideIcon; label: string }> = {
   "contact.stage_changed": { icon: FlagIcon, label: "Stage changed" },
   "note.added": { icon: StickyNoteIcon, label: "Note" },
   "task.completed": { icon: CircleCheckBigIcon, label: "Task done" },
+  "contact.tagged": { icon: TagIcon, label: "Tagged" },
+  "contact.untagged": { icon: TagIcon, label: "Tag removed" },
+  "contact.field_changed": { icon: SlidersHorizontalIcon, label: "Field changed" },
+  "contact.merged": { icon: GitMergeIcon, label: "Merged" },
+  "contact.imported": { icon: FileUpIcon, label: "Imported" },
 };
 
 function kindOf(kind: string): { icon: LucideIcon; label: string } {
