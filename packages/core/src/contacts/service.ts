@@ -608,11 +608,10 @@ export async function listContacts(
   // LIKE wildcards in the term are literal characters to the user.
   if (term) where.push({ searchText: { contains: term.replace(/[\\%_]/g, (c) => `\\${c}`) } });
   if (filters.tagIds?.length) {
-    if (filters.tagMode === "all") {
-      for (const tagId of filters.tagIds) where.push({ tags: { some: { tagId } } });
-    } else {
-      where.push({ tags: { some: { tagId: { in: filters.tagIds } } } });
-    }
+    where.push({
+      tagIds:
+        filters.tagMode === "all" ? { hasEvery: filters.tagIds } : { hasSome: filters.tagIds },
+    });
   }
   if (filters.stages?.length) where.push({ stage: { in: filters.stages } });
   if (filters.createdAt) {

@@ -202,6 +202,39 @@ describe("tags", () => {
     }
   });
 
+  it("keeps each contact's copy of its tag ids equal to its tags through every change", async () => {
+    const [c1, c2] = await Promise.all([
+      makeContact(testDb.db, alice, "Copy one"),
+      makeContact(testDb.db, alice, "Copy two"),
+    ]);
+    const [t1, t2, t3] = await Promise.all(
+      ["Copy a", "Copy b", "Copy c"].map((name) => createTag(testDb.db, alice, { name })),
+    );
+    const copies = async () => {
+      const rows = await testDb.db.contact.findMany({
+        where: { id: { in: [c1, c2] } },
+        select: { id: true, tagIds: true, tags: { select: { tagId: true } } },
+      });
+      for (const row of rows) expect(row.tagIds).toEqual(row.tags.map((t) => t.tagId).sort());
+      return Object.fromEntries(rows.map((row) => [row.id, row.tagIds.length]));
+    };
+    await tagContacts(testDb.db, alice, { contactIds: [c1, c2], tagIds: [t3!.id, t1!.id] });
+    expect(await copies()).toEqual({ [c1]: 2, [c2]: 2 });
+    await tagContacts(testDb.db, alice, { contactIds: [c1], tagIds: [t2!.id] });
+    expect(await copies()).toEqual({ [c1]: 3, [c2]: 2 });
+    await untagContacts(testDb.db, alice, { contactIds: [c1, c2], tagIds: [t1!.id] });
+    expect(await copies()).toEqual({ [c1]: 2, [c2]: 1 });
+    // Deleting a tag removes it through the foreign key's cascade.
+    await deleteTag(testDb.db, alice, { id: t3!.id });
+    expect(await copies()).toEqual({ [c1]: 1, [c2]: 0 });
+    // A row moved to another contact (as a merge does) updates both.
+    await testDb.db.contactTag.updateMany({
+      where: { contactId: c1, tagId: t2!.id },
+      data: { contactId: c2 },
+    });
+    expect(await copies()).toEqual({ [c1]: 0, [c2]: 1 });
+  });
+
   it("never lets another user rename, recolor or delete a tag", async () => {
     const tag = await createTag(testDb.db, alice, { name: "Private", color: "pink" });
     await expect(updateTag(testDb.db, bob, { id: tag.id, name: "Stolen" })).rejects.toBeInstanceOf(
