@@ -16,3 +16,4 @@ export * as contactExport from "./exports/index.ts";
 export * as home from "./home/index.ts";
 export * as imports from "./imports/index.ts";
 export * as duplicates from "./duplicates/index.ts";
+export * as sync from "./sync/index.ts";

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuidv7 } from "../shared/ids.ts";
 import type { Prisma } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
 import { buildSearchText, nameSortKey } from "../contacts/service.ts";
@@ -26,13 +26,6 @@ import type { ImportOptions, ImportRowOutcome } from "./schemas.ts";
  * plan into rows (buildWrites) and writes them in one statement (writeChunk), in the
  * transaction that advances the import's progress.
  */
-
-/** A version-7 UUID (time-ordered), like the schema's `uuid(7)` defaults. */
-export function uuidv7(): string {
-  const time = Date.now().toString(16).padStart(12, "0");
-  const random = randomUUID();
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19)}`;
-}
 
 export interface StagedRow {
   rowNumber: number;

@@ -1,0 +1,4 @@
+export * from "./schemas.ts";
+export * from "./channels.ts";
+export * from "./records.ts";
+export * from "./interactions.ts";
