@@ -10,7 +10,13 @@ import {
   type SortingState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { ArrowDownIcon, ArrowUpIcon, ChevronsUpDownIcon, SearchIcon } from "lucide-react";
+import {
+  ArrowDownIcon,
+  ArrowUpIcon,
+  ChevronsUpDownIcon,
+  SearchIcon,
+  UploadIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -332,6 +338,11 @@ export function ContactsTable() {
               timeZone,
             }}
           />
+          <Button variant="outline" asChild>
+            <Link href="/contacts/import">
+              <UploadIcon aria-hidden="true" /> Import
+            </Link>
+          </Button>
         </div>
       </div>
       <FiltersBar filters={view.filters} onChange={(filters) => navigate({ ...view, filters })} />
