@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PlusIcon } from "lucide-react";
+import { CopyIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import Link from "next/link";
 import { Suspense } from "react";
 import { ContactsTable } from "@/components/contacts/contacts-table";
@@ -15,11 +15,23 @@ export default function ContactsPage() {
         title="Contacts"
         description="Everyone in your client book."
         actions={
-          <Button asChild>
-            <Link href="/contacts/new">
-              <PlusIcon aria-hidden="true" /> Add contact
-            </Link>
-          </Button>
+          <>
+            <Button asChild variant="outline">
+              <Link href="/contacts/duplicates">
+                <CopyIcon aria-hidden="true" /> Duplicates
+              </Link>
+            </Button>
+            <Button asChild variant="outline">
+              <Link href="/contacts/deleted">
+                <Trash2Icon aria-hidden="true" /> Recently deleted
+              </Link>
+            </Button>
+            <Button asChild>
+              <Link href="/contacts/new">
+                <PlusIcon aria-hidden="true" /> Add contact
+              </Link>
+            </Button>
+          </>
         }
       />
       <Suspense fallback={null}>
