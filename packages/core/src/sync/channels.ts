@@ -447,14 +447,16 @@ export async function failRun(
   const message = input.message.slice(0, 1000);
   const now = new Date();
   await db.$transaction([
-    ...(input.runId
-      ? [
-          db.syncRun.updateMany({
-            where: { id: input.runId, userId: actor.userId, status: "running" },
-            data: { status: "failed", error: message, finishedAt: now },
-          }),
-        ]
-      : []),
+    // Without a run id (the onFailure handler): every run of the channel still "running".
+    db.syncRun.updateMany({
+      where: {
+        userId: actor.userId,
+        channelId: channel.id,
+        status: "running",
+        ...(input.runId ? { id: input.runId } : {}),
+      },
+      data: { status: "failed", error: message, finishedAt: now },
+    }),
     db.syncChannel.update({
       where: { id: channel.id },
       data: {

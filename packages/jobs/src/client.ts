@@ -1,0 +1,22 @@
+import { eventType, Inngest } from "inngest";
+import { z } from "zod";
+
+/** The one Inngest client of OmniCRM. */
+export const inngest = new Inngest({ id: "omnicrm" });
+
+const syncRequest = z.object({
+  userId: z.uuid(),
+  /** manual (the "Sync now" button), schedule (the scheduler), approval (first sync). */
+  trigger: z.enum(["manual", "schedule", "approval", "fallback"]),
+});
+export type SyncRequest = z.infer<typeof syncRequest>;
+
+export const gmailSyncRequested = eventType("sync/gmail.requested", { schema: syncRequest });
+export const calendarSyncRequested = eventType("sync/calendar.requested", {
+  schema: syncRequest,
+});
+
+/** Asks for a sync of one channel; the functions run it in the background. */
+export function syncRequestEvent(kind: "gmail" | "calendar", data: SyncRequest) {
+  return (kind === "gmail" ? gmailSyncRequested : calendarSyncRequested).create(data);
+}

@@ -1,0 +1,203 @@
+import { sync } from "@omnicrm/core";
+import {
+  GoogleRateLimitError,
+  GoogleReconnectNeededError,
+  GoogleRequestError,
+} from "@omnicrm/google";
+import { NonRetriableError, RetryAfterError, type GetStepTools } from "inngest";
+import { gmailSyncRequested, inngest } from "../client.ts";
+import { type SyncDeps } from "../sync/context.ts";
+import {
+  beginGmailRun,
+  finishGmailRun,
+  gmailHistoryPage,
+  listGmailPage,
+  reconcileGmail,
+  syncGmailBatch,
+  totalCounts,
+  type GmailBatchCounts,
+  type GmailPlan,
+} from "../sync/gmail.ts";
+
+/** Messages fetched per step: small enough that a retried step redoes little. */
+export const GMAIL_BATCH = 50;
+
+/**
+ * Turns what Google said into what Inngest should do: wait (rate limit), stop for good (the
+ * grant died, a refused request), or retry with backoff (anything else).
+ */
+export function forInngest(error: unknown): never {
+  if (error instanceof GoogleReconnectNeededError || error instanceof GoogleRequestError) {
+    throw new NonRetriableError(error.message, { cause: error });
+  }
+  if (error instanceof GoogleRateLimitError) {
+    throw new RetryAfterError(error.message, error.retryAfterMs ?? 30_000, { cause: error });
+  }
+  throw error;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    forInngest(error);
+  }
+}
+
+export function createGmailSync(deps: () => SyncDeps) {
+  return inngest.createFunction(
+    {
+      id: "gmail-sync",
+      name: "Gmail sync",
+      triggers: [gmailSyncRequested],
+      // One run per user at a time; the quota pacer spaces the calls inside it.
+      concurrency: [{ key: "event.data.userId", limit: 1 }],
+      retries: 6,
+      onFailure: async ({ event, error }) => {
+        await recordGmailFailure(
+          deps(),
+          (event.data.event as { data: { userId: string } }).data.userId,
+          error.message,
+        );
+      },
+    },
+    async ({ event, step, runId }) => {
+      const actor = { userId: event.data.userId };
+      const begun = await step.run("start", () =>
+        guarded(() =>
+          beginGmailRun(deps(), actor, { trigger: event.data.trigger, externalRunId: runId }),
+        ),
+      );
+      if ("skip" in begun) return { skipped: begun.skip };
+      let plan = begun as GmailPlan;
+
+      let ids: string[] = [];
+      let cursor: string | null = null;
+      let listedForReconciliation: string[] | null = null;
+      if (plan.mode === "incremental") {
+        const changes = await collectHistory(step, deps, actor, plan);
+        if (changes === "expired") {
+          // The stored history id is too old: a full sync replaces it.
+          plan = { ...plan, mode: "full" };
+        } else {
+          cursor = changes.historyId;
+          ids = changes.ids;
+          if (plan.preferences.scope === "query") {
+            // History cannot evaluate a search: list what the search finds since the last
+            // success (a day of overlap) and keep the changed messages it contains.
+            const since = new Date(
+              new Date(plan.lastSuccessAt ?? Date.now()).getTime() - 86_400_000,
+            ).toISOString();
+            const matching = new Set((await listAll(step, deps, actor, plan, "query", since)).ids);
+            ids = ids.filter((id) => matching.has(id));
+          }
+        }
+      }
+      if (plan.mode === "full") {
+        const listed = await listAll(step, deps, actor, plan, "list");
+        ids = listed.ids;
+        cursor = listed.historyId;
+        listedForReconciliation = listed.ids;
+      }
+
+      const batches: GmailBatchCounts[] = [];
+      for (let i = 0; i < ids.length; i += GMAIL_BATCH) {
+        const chunk = ids.slice(i, i + GMAIL_BATCH);
+        const index = i / GMAIL_BATCH;
+        const done = batches.reduce((sum, b) => sum + b.listed, 0);
+        const counts = await step.run(`fetch-${index}`, () =>
+          guarded(async () => {
+            const result = await syncGmailBatch(deps(), actor, plan, chunk);
+            await sync.updateRun(deps().db, actor, plan.syncRunId, {
+              progress: { phase: "fetching", done: done + chunk.length, total: ids.length },
+              counts: totalCounts([...batches, result]),
+            });
+            return result;
+          }),
+        );
+        batches.push(counts);
+      }
+
+      const reconciliation = listedForReconciliation
+        ? await step.run("reconcile", () => reconcileGmail(deps(), actor, listedForReconciliation))
+        : undefined;
+      const counts = totalCounts(batches);
+      await step.run("finish", () =>
+        finishGmailRun(deps(), actor, plan, { counts, cursor, reconciliation }),
+      );
+      return { mode: plan.mode, ...counts, reconciliation };
+    },
+  );
+}
+
+type Step = GetStepTools<typeof inngest>;
+
+async function listAll(
+  step: Step,
+  deps: () => SyncDeps,
+  actor: { userId: string },
+  plan: GmailPlan,
+  prefix: string,
+  since?: string,
+): Promise<{ ids: string[]; historyId: string | null }> {
+  const ids: string[] = [];
+  let historyId: string | null = null;
+  let pageToken: string | null = null;
+  for (let page = 0; ; page++) {
+    const result = await step.run(`${prefix}-${page}`, () =>
+      guarded(() => listGmailPage(deps(), actor, plan, { pageToken, since })),
+    );
+    if (page === 0) historyId = result.historyId;
+    ids.push(...result.ids);
+    await step.run(`${prefix}-${page}-progress`, () =>
+      sync.updateRun(deps().db, actor, plan.syncRunId, {
+        progress: { phase: "listing", done: 0, total: ids.length },
+      }),
+    );
+    pageToken = result.nextPageToken;
+    if (!pageToken) break;
+  }
+  return { ids: [...new Set(ids)], historyId };
+}
+
+async function collectHistory(
+  step: Step,
+  deps: () => SyncDeps,
+  actor: { userId: string },
+  plan: GmailPlan,
+): Promise<"expired" | { ids: string[]; historyId: string | null }> {
+  const ids: string[] = [];
+  let historyId: string | null = plan.cursor;
+  let pageToken: string | null = null;
+  for (let page = 0; ; page++) {
+    const result = await step.run(`history-${page}`, () =>
+      guarded(() => gmailHistoryPage(deps(), actor, plan, { pageToken })),
+    );
+    if (result.expired) return "expired";
+    ids.push(...result.ids);
+    historyId = result.historyId ?? historyId;
+    pageToken = result.nextPageToken;
+    if (!pageToken) break;
+  }
+  return { ids: [...new Set(ids)], historyId };
+}
+
+/** The onFailure handler's work: the run and the channel say what went wrong, in words. */
+export async function recordGmailFailure(
+  deps: SyncDeps,
+  userId: string,
+  message: string,
+): Promise<void> {
+  const actor = { userId };
+  const connection = await sync.getConnectionSummary(deps.db, actor);
+  if (connection?.status === "reconnect_needed") return; // already said, in better words
+  await sync.failRun(deps.db, actor, { kind: "gmail", message: userFacing(message) });
+}
+
+/** Inngest's final error message, shortened; internal details stay in the Inngest dashboard. */
+export function userFacing(message: string): string {
+  const first = message.split("\n")[0]!.trim();
+  return first.length > 0 && first.length < 300
+    ? `The sync stopped: ${first}`
+    : "The sync stopped after several attempts; it will try again at the next scheduled run.";
+}

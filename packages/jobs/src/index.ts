@@ -1,0 +1,20 @@
+export {
+  inngest,
+  gmailSyncRequested,
+  calendarSyncRequested,
+  syncRequestEvent,
+  type SyncRequest,
+} from "./client.ts";
+export { jobsEnv } from "./env.ts";
+export { createFunctions } from "./functions/index.ts";
+export { createGmailSync, recordGmailFailure, GMAIL_BATCH } from "./functions/gmail-sync.ts";
+export { createCalendarSync, recordCalendarFailure } from "./functions/calendar-sync.ts";
+export { createSyncScheduler } from "./functions/sync-scheduler.ts";
+export type { SyncDeps } from "./sync/context.ts";
+export {
+  previewGmail,
+  previewCalendar,
+  PREVIEW_SAMPLE,
+  type ChannelPreview,
+} from "./sync/preview.ts";
+export { openGoogle } from "./sync/context.ts";
