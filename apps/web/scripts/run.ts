@@ -18,6 +18,7 @@ import {
   type ResolvedDatabase,
 } from "@omnicrm/db/server";
 import { z } from "zod";
+import { planInngest } from "./inngest-dev.ts";
 
 function parseMode(arg: string | undefined): "start" | "dev" {
   if (arg === "start" || arg === "dev") return arg;
@@ -100,6 +101,11 @@ async function main(): Promise<void> {
   }
   childEnv.DATABASE_URL = database.url;
 
+  const inngest = planInngest(mode, port, childEnv);
+  Object.assign(childEnv, inngest.env);
+  stopInngest = inngest.stop;
+  say(inngest.message);
+
   const require = createRequire(path.join(appDir, "package.json"));
   const nextBin = require.resolve("next/dist/bin/next");
   const child = spawn(process.execPath, [nextBin, mode, "-p", String(port)], {
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
 
 let nextProcess: ChildProcess | undefined;
 let stopDatabase: (() => Promise<void>) | undefined;
+let stopInngest: () => void = () => undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number, database: ResolvedDatabase): Promise<void> {
@@ -141,13 +148,17 @@ async function shutdown(code: number, database: ResolvedDatabase): Promise<void>
     await exited;
     clearTimeout(timer);
   }
+  stopInngest();
   await database.stop().catch(() => undefined);
   if (database.embedded) say("Embedded PostgreSQL stopped.");
   process.exit(code);
 }
 
 // Whatever happens to this process, Next.js must not outlive it.
-process.on("exit", () => nextProcess?.kill("SIGTERM"));
+process.on("exit", () => {
+  nextProcess?.kill("SIGTERM");
+  stopInngest();
+});
 
 async function validatePackageEnvs(env: NodeJS.ProcessEnv): Promise<void> {
   const saved = { ...process.env };
