@@ -20,7 +20,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const bare = { PATH: "/nonexistent" } as NodeJS.ProcessEnv;
+const bare = { PATH: "/nonexistent" } as unknown as NodeJS.ProcessEnv;
 
 describe("background jobs in the launcher", () => {
   it("uses Inngest Cloud or a self-hosted Inngest when an event key is set", () => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlarmClockIcon, HeartPulseIcon, UsersIcon } from "lucide-react";
+import { AlarmClockIcon, CalendarClockIcon, HeartPulseIcon, UsersIcon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -13,7 +13,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { describeApiError, useTRPC } from "@/trpc/react";
 
 function QuickAdd() {
@@ -197,6 +197,52 @@ export function HomeOverview() {
                     {stageLabel(s.stage)}
                   </Link>
                   <span className="tabular-nums">{s.count}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </CardContent>
+      </Card>
+
+      <Card className="md:col-span-2">
+        <CardHeader>
+          <CardTitle className="flex items-center gap-2">
+            <CalendarClockIcon aria-hidden="true" className="size-5 text-primary" /> Upcoming
+            sessions
+          </CardTitle>
+          <CardDescription>From your synced Google Calendar.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          {data.upcoming.length === 0 ? (
+            <p className="text-sm text-muted-foreground">
+              No upcoming sessions.{" "}
+              <Link href="/settings/sync" className="underline underline-offset-4">
+                Sync your calendar
+              </Link>{" "}
+              to see them here.
+            </p>
+          ) : (
+            <ul className="divide-y">
+              {data.upcoming.map((session) => (
+                <li key={session.id} className="flex flex-wrap items-baseline gap-x-3 py-2">
+                  <span className="font-medium">{session.subject ?? "Session"}</span>
+                  <span className="text-sm text-muted-foreground">
+                    {formatDateTime(session.startsAt)}
+                    {session.location ? ` · ${session.location}` : ""}
+                  </span>
+                  {session.contacts.length > 0 ? (
+                    <span className="text-sm">
+                      with{" "}
+                      {session.contacts.map((contact, i) => (
+                        <span key={contact.id}>
+                          {i > 0 ? ", " : ""}
+                          <Link href={`/contacts/${contact.id}`} className="hover:underline">
+                            {contact.name}
+                          </Link>
+                        </span>
+                      ))}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

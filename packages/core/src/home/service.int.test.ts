@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase } from "@omnicrm/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../actor.ts";
 import { createContact, deleteContact } from "../contacts/service.ts";
+import { applyInteractions } from "../sync/interactions.ts";
 import { homeOverview } from "./service.ts";
 
 let testDb: TestDatabase;
@@ -67,7 +68,57 @@ describe("home overview", () => {
     });
     await db.task.create({ data: { userId: other.userId, title: "Not mine", dueAt: daysAgo(5) } });
 
+    // A session next week, first synced before Fay's address was on her contact; the next
+    // sync links her, and the home page lists it with her.
+    await applyInteractions(
+      db,
+      actor,
+      "calendar",
+      [
+        {
+          kind: "session",
+          externalId: "ical-fay",
+          subject: "Nutrition check-in",
+          snippet: null,
+          occurredAt: new Date(now.getTime() + 7 * 86_400_000),
+          status: "confirmed",
+          participants: [],
+          people: [{ email: "fay@example.com", name: "Fresh Fay", role: "attendee" }],
+        },
+      ],
+      { createContacts: false, now },
+    );
+    await db.contactEmail.create({
+      data: {
+        userId: actor.userId,
+        contactId: fresh.id,
+        email: "fay@example.com",
+        isPrimary: true,
+      },
+    });
+    await applyInteractions(
+      db,
+      actor,
+      "calendar",
+      [
+        {
+          kind: "session",
+          externalId: "ical-fay",
+          subject: "Nutrition check-in",
+          snippet: null,
+          occurredAt: new Date(now.getTime() + 7 * 86_400_000),
+          status: "confirmed",
+          participants: [],
+          people: [{ email: "fay@example.com", name: "Fresh Fay", role: "attendee" }],
+        },
+      ],
+      { createContacts: false, now },
+    );
+
     const home = await homeOverview(db, actor, now);
+    expect(home.upcoming).toMatchObject([
+      { subject: "Nutrition check-in", contacts: [{ name: "Fresh Fay" }] },
+    ]);
     expect(home.stageCounts).toEqual([
       { stage: "active", count: 4 },
       { stage: "lead", count: 1 },

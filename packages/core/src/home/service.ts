@@ -1,5 +1,6 @@
 import type { Db } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
+import { upcomingSessions, type UpcomingSession } from "../sync/interactions.ts";
 
 /** Active clients not seen for longer than this are flagged when they have no rhythm yet. */
 export const DEFAULT_ATTENTION_DAYS = 30;
@@ -20,6 +21,8 @@ export interface HomeOverview {
     reason: string;
   }[];
   recent: { id: string; name: string; createdAt: Date }[];
+  /** The next sessions from the synced calendar, soonest first. */
+  upcoming: UpcomingSession[];
 }
 
 /**
@@ -28,7 +31,7 @@ export interface HomeOverview {
  */
 export async function homeOverview(db: Db, actor: Actor, now = new Date()): Promise<HomeOverview> {
   const live = { userId: actor.userId, deletedAt: null };
-  const [stageGroups, overdue, recent, attention] = await Promise.all([
+  const [stageGroups, overdue, recent, attention, upcoming] = await Promise.all([
     db.contact.groupBy({
       by: ["stage"],
       where: live,
@@ -61,7 +64,8 @@ export async function homeOverview(db: Db, actor: Actor, now = new Date()): Prom
         SELECT e.contact_id,
                EXTRACT(EPOCH FROM (max(e.occurred_at) - min(e.occurred_at))) / 86400 / NULLIF(count(*) - 1, 0) AS days
         FROM timeline_events e
-        WHERE e.user_id = ${actor.userId}::uuid AND e.kind LIKE 'interaction.%'
+        WHERE e.user_id = ${actor.userId}::uuid AND e.occurred_at <= ${now}::timestamptz
+          AND (e.kind IN ('email.received', 'email.sent', 'session') OR e.kind LIKE 'interaction.%')
         GROUP BY e.contact_id
       )
       SELECT c.id, c.name, c.last_interaction_at,
@@ -74,6 +78,7 @@ export async function homeOverview(db: Db, actor: Actor, now = new Date()): Prom
                 - make_interval(secs => GREATEST(1, COALESCE(r.days, ${DEFAULT_ATTENTION_DAYS})) * 86400 * 1.5))
       ORDER BY c.last_interaction_at ASC NULLS FIRST, c.id
       LIMIT 10`,
+    upcomingSessions(db, actor, { limit: 5, now }),
   ]);
   return {
     stageCounts: stageGroups.map((g) => ({ stage: g.stage, count: g._count._all })),
@@ -96,5 +101,6 @@ export async function homeOverview(db: Db, actor: Actor, now = new Date()): Prom
       };
     }),
     recent,
+    upcoming,
   };
 }

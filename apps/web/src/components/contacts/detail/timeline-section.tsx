@@ -3,9 +3,13 @@
 import {
   CircleCheckBigIcon,
   CircleDotIcon,
+  CalendarCheckIcon,
+  CalendarXIcon,
   FileUpIcon,
   FlagIcon,
   GitMergeIcon,
+  MailIcon,
+  SendIcon,
   HistoryIcon,
   SlidersHorizontalIcon,
   StickyNoteIcon,
@@ -32,6 +36,10 @@ const kinds: Record<string, { icon: LucideIcon; label: string }> = {
   "contact.field_changed": { icon: SlidersHorizontalIcon, label: "Field changed" },
   "contact.merged": { icon: GitMergeIcon, label: "Merged" },
   "contact.imported": { icon: FileUpIcon, label: "Imported" },
+  "email.received": { icon: MailIcon, label: "Email received" },
+  "email.sent": { icon: SendIcon, label: "Email sent" },
+  session: { icon: CalendarCheckIcon, label: "Session" },
+  "session.cancelled": { icon: CalendarXIcon, label: "Session cancelled" },
 };
 
 function kindOf(kind: string): { icon: LucideIcon; label: string } {
