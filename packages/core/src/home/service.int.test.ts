@@ -70,24 +70,17 @@ describe("home overview", () => {
 
     // A session next week, first synced before Fay's address was on her contact; the next
     // sync links her, and the home page lists it with her.
-    await applyInteractions(
-      db,
-      actor,
-      "calendar",
-      [
-        {
-          kind: "session",
-          externalId: "ical-fay",
-          subject: "Nutrition check-in",
-          snippet: null,
-          occurredAt: new Date(now.getTime() + 7 * 86_400_000),
-          status: "confirmed",
-          participants: [],
-          people: [{ email: "fay@example.com", name: "Fresh Fay", role: "attendee" }],
-        },
-      ],
-      { createContacts: false, now },
-    );
+    const session = {
+      kind: "session" as const,
+      externalId: "ical-fay",
+      subject: "Nutrition check-in",
+      snippet: null,
+      occurredAt: new Date(now.getTime() + 7 * 86_400_000),
+      status: "confirmed",
+      participants: [],
+      people: [{ email: "fay@example.com", name: "Fresh Fay", role: "attendee" }],
+    };
+    await applyInteractions(db, actor, "calendar", [session], { createContacts: false, now });
     await db.contactEmail.create({
       data: {
         userId: actor.userId,
@@ -96,24 +89,7 @@ describe("home overview", () => {
         isPrimary: true,
       },
     });
-    await applyInteractions(
-      db,
-      actor,
-      "calendar",
-      [
-        {
-          kind: "session",
-          externalId: "ical-fay",
-          subject: "Nutrition check-in",
-          snippet: null,
-          occurredAt: new Date(now.getTime() + 7 * 86_400_000),
-          status: "confirmed",
-          participants: [],
-          people: [{ email: "fay@example.com", name: "Fresh Fay", role: "attendee" }],
-        },
-      ],
-      { createContacts: false, now },
-    );
+    await applyInteractions(db, actor, "calendar", [session], { createContacts: false, now });
 
     const home = await homeOverview(db, actor, now);
     expect(home.upcoming).toMatchObject([
