@@ -4,12 +4,11 @@ import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
 import { requireContact } from "../shared/contacts.ts";
 import { isUniqueViolation, lockUserScope, type Tx } from "../shared/db.ts";
 import { deriveKey } from "../shared/keys.ts";
+import { checkFieldValue, type StoredFieldValue } from "./values.ts";
 import { sameName } from "../shared/text.ts";
 import {
   contactFieldValuesInputSchema,
   CUSTOM_FIELD_KEY_MAX_LENGTH,
-  CUSTOM_NUMBER_LIMIT,
-  CUSTOM_TEXT_MAX_LENGTH,
   customFieldCreateSchema,
   customFieldIdInputSchema,
   customFieldReorderSchema,
@@ -219,62 +218,15 @@ export async function deleteField(
   return { id };
 }
 
-type Stored = { textValue: string } | { numberValue: number } | { dateValue: Date };
-type Checked = { ok: true; stored: Stored | null } | { ok: false; message: string };
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+type Checked = { ok: true; stored: StoredFieldValue | null } | { ok: false; message: string };
 
 /** Checks a value against its field's type; `stored: null` clears the value. */
 function checkValue(field: CustomFieldRecord, raw: CustomFieldValue): Checked {
   if (raw === null) return { ok: true, stored: null };
   if (typeof raw === "string" && raw.trim() === "") return { ok: true, stored: null };
-  switch (field.type) {
-    case "text": {
-      if (typeof raw !== "string") return { ok: false, message: "Must be text." };
-      const text = raw.trim();
-      if (Array.from(text).length > CUSTOM_TEXT_MAX_LENGTH) {
-        return { ok: false, message: "Must be at most 2,000 characters." };
-      }
-      return { ok: true, stored: { textValue: text } };
-    }
-    case "number": {
-      const number = typeof raw === "number" ? raw : NUMBER.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isFinite(number)) return { ok: false, message: "Must be a number." };
-      // The column keeps 6 decimals: what matters is the number once rounded to them.
-      if (Math.abs(Number(number.toFixed(6))) >= CUSTOM_NUMBER_LIMIT) {
-        return {
-          ok: false,
-          message: "Must be between -99,999,999,999,999 and 99,999,999,999,999.",
-        };
-      }
-      return { ok: true, stored: { numberValue: number } };
-    }
-    case "date": {
-      const match = typeof raw === "string" ? DATE.exec(raw.trim()) : null;
-      if (match) {
-        const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-        const date = new Date(Date.UTC(year, month - 1, day));
-        date.setUTCFullYear(year);
-        if (
-          year >= 1 &&
-          date.getUTCFullYear() === year &&
-          date.getUTCMonth() === month - 1 &&
-          date.getUTCDate() === day
-        ) {
-          return { ok: true, stored: { dateValue: date } };
-        }
-      }
-      return { ok: false, message: "Must be a date written YYYY-MM-DD." };
-    }
-    case "select": {
-      const option = typeof raw === "string" ? raw.trim() : null;
-      if (option === null || !field.options.includes(option)) {
-        return { ok: false, message: "Must be one of the field's options." };
-      }
-      return { ok: true, stored: { textValue: option } };
-    }
-  }
+  const checked = checkFieldValue(field, raw);
+  if (checked.ok) return checked;
+  return { ok: false, message: `${checked.problem[0]!.toUpperCase()}${checked.problem.slice(1)}.` };
 }
 
 function readValue(
@@ -348,7 +300,7 @@ export async function setFieldValues(
       );
     }
     const fieldErrors: Record<string, string[]> = {};
-    const changes: { field: CustomFieldRecord; stored: Stored | null }[] = [];
+    const changes: { field: CustomFieldRecord; stored: StoredFieldValue | null }[] = [];
     for (const field of fields) {
       const checked = checkValue(field, values[field.id] ?? null);
       if (checked.ok) changes.push({ field, stored: checked.stored });

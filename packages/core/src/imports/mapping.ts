@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { nameSortKey } from "../contacts/service.ts";
-import { CUSTOM_NUMBER_LIMIT, CUSTOM_TEXT_MAX_LENGTH } from "../custom-fields/schemas.ts";
+import { checkFieldValue, type StoredFieldValue as FieldColumns } from "../custom-fields/values.ts";
 import { contactEmailSchema, contactPhoneSchema, phoneDigits } from "../schemas.ts";
 import { truncate } from "../shared/text.ts";
 import {
@@ -173,8 +173,13 @@ export interface ImportField {
   options: string[];
 }
 
+/** A custom-field value as an import stages it (JSON: a date as "YYYY-MM-DD"). */
 export type StoredFieldValue =
   { textValue: string } | { numberValue: number } | { dateValue: string };
+
+function forImport(value: FieldColumns): StoredFieldValue {
+  return "dateValue" in value ? { dateValue: value.dateValue.toISOString().slice(0, 10) } : value;
+}
 
 /** A mapping resolved against the file's column order. */
 export interface CompiledMapping {
@@ -256,8 +261,6 @@ export interface MappingContext {
 const MAX_VALUES = 20;
 const SPLIT_LIST = /\s*(?::::|;|,)\s*/;
 const SPLIT_PHONES = /\s*(?::::|;)\s*/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 /** Shows a value in a message: quoted, cut to 60 characters. */
 export const quote = (value: string) => `“${truncate(value, 60)}”`;
@@ -270,44 +273,6 @@ function cellText(value: string | string[] | undefined): string {
   if (typeof value !== "string") return "";
   const text = value.trim();
   return /^'[=+\-@]/.test(text) ? text.slice(1) : text;
-}
-
-function checkFieldValue(field: ImportField, raw: string): StoredFieldValue | string {
-  switch (field.type) {
-    case "text":
-      return Array.from(raw).length > CUSTOM_TEXT_MAX_LENGTH
-        ? "must be at most 2,000 characters"
-        : { textValue: raw };
-    case "number": {
-      const number = NUMBER.test(raw) ? Number(raw) : NaN;
-      if (!Number.isFinite(number)) return "must be a number";
-      if (Math.abs(Number(number.toFixed(6))) >= CUSTOM_NUMBER_LIMIT) {
-        return "must be between -99,999,999,999,999 and 99,999,999,999,999";
-      }
-      return { numberValue: number };
-    }
-    case "date": {
-      const match = DATE.exec(raw);
-      if (match) {
-        const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-        const date = new Date(Date.UTC(year, month - 1, day));
-        date.setUTCFullYear(year);
-        if (
-          year >= 1 &&
-          date.getUTCFullYear() === year &&
-          date.getUTCMonth() === month - 1 &&
-          date.getUTCDate() === day
-        ) {
-          return { dateValue: raw };
-        }
-      }
-      return "must be a date written YYYY-MM-DD";
-    }
-    case "select": {
-      const option = field.options.find((o) => o.toLowerCase() === raw.toLowerCase());
-      return option === undefined ? "must be one of the field's options" : { textValue: option };
-    }
-  }
 }
 
 /** An email cell may hold several addresses, or "Name <address>". */
@@ -400,9 +365,9 @@ export function mapRow(rowNumber: number, cells: StagedCells, ctx: MappingContex
     const raw = cellText(cells[header]);
     const field = ctx.fields.get(fieldId);
     if (!raw || !field) continue;
-    const checked = checkFieldValue(field, raw);
-    if (typeof checked === "string") problem(`${field.label}: ${quote(raw)} ${checked}`);
-    else fields.push({ fieldId, value: checked });
+    const checked = checkFieldValue(field, raw, { anyCase: true });
+    if (!checked.ok) problem(`${field.label}: ${quote(raw)} ${checked.problem}`);
+    else fields.push({ fieldId, value: forImport(checked.stored) });
   }
 
   if (!name && emails.length === 0 && phones.length === 0 && problems.length === 0) {
