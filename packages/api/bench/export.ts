@@ -24,7 +24,7 @@ import { seed } from "./seed.ts";
 /** The largest export's peak may exceed the smallest's by this factor and still be "flat". */
 const FLAT_RATIO = 1.5;
 /** ...or by this many MB (allocator noise on small peaks). */
-const FLAT_SLACK_MB = 16;
+const FLAT_SLACK_MB = 2;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const log = (line: string) => console.log(line);

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -61,12 +62,15 @@ async function bridge(
         body,
       }),
     );
-    const payload = Buffer.from(await response.arrayBuffer());
-    res.writeHead(response.status, {
-      ...Object.fromEntries(response.headers),
-      "content-length": String(payload.length),
-    });
-    res.end(payload);
+    // Streamed as the handler produces it, waiting for the socket to drain: a download is
+    // never held whole in memory (the export benchmark measures exactly that).
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        if (!res.write(chunk)) await once(res, "drain");
+      }
+    }
+    res.end();
   } catch (error) {
     res.writeHead(500, { "content-type": "text/plain" });
     res.end(error instanceof Error ? error.message : String(error));
