@@ -42,6 +42,9 @@ export function createOAuthClient(redirectUri?: string): OAuth2Client {
       oauth2RevokeUrl: env.GOOGLE_OAUTH_REVOKE_URL,
     },
     transporterOptions: { timeout: env.GOOGLE_TIMEOUT_MS },
+    // Google may stop accepting an access token before its expiry (401): refresh it and try
+    // once more, so a live grant keeps working and a dead one says invalid_grant.
+    forceRefreshOnFailure: true,
   });
 }
 

@@ -196,7 +196,11 @@ export async function recordGmailFailure(
 
 /** Inngest's final error message, shortened; internal details stay in the Inngest dashboard. */
 export function userFacing(message: string): string {
-  const first = message.split("\n")[0]!.trim();
+  // A retriable error's own promise ("retrying", "goes on") no longer holds: the run stopped.
+  const first = message
+    .split("\n")[0]!
+    .trim()
+    .replace(/; (?:retrying|the sync waits and goes on)\.$/, ".");
   return first.length > 0 && first.length < 300
     ? `The sync stopped: ${first}`
     : "The sync stopped after several attempts; it will try again at the next scheduled run.";

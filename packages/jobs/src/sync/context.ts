@@ -1,10 +1,11 @@
-import type { Actor } from "@omnicrm/core";
+import { sync, type Actor } from "@omnicrm/core";
 import type { Db } from "@omnicrm/db";
 import {
   calendarDriver,
   gmailDriver,
   googleEnv,
   googleSession,
+  GoogleReconnectNeededError,
   QuotaPacer,
   type KeyRing,
 } from "@omnicrm/google";
@@ -53,11 +54,47 @@ export async function openGoogle(deps: SyncDeps, actor: Actor) {
     timeoutMs: env.GOOGLE_TIMEOUT_MS,
     minBackoffMs: deps.minBackoffMs,
   };
+  const onDeadGrant = (error: GoogleReconnectNeededError) =>
+    sync.markReconnectNeeded(deps.db, actor, error.message);
   return {
     session,
-    gmail: gmailDriver({ ...common, spend: (units) => gmailPacer.spend(actor.userId, units) }),
-    calendar: calendarDriver({ ...common, spend: () => calendarPacer.spend(actor.userId, 1) }),
+    gmail: stopsOnDeadGrant(
+      gmailDriver({ ...common, spend: (units) => gmailPacer.spend(actor.userId, units) }),
+      onDeadGrant,
+    ),
+    calendar: stopsOnDeadGrant(
+      calendarDriver({ ...common, spend: () => calendarPacer.spend(actor.userId, 1) }),
+      onDeadGrant,
+    ),
   };
+}
+
+/**
+ * The grant can die during a call too (the access token is refused, and refreshing it answers
+ * invalid_grant), not only when the session opens: the connection is then marked "reconnect
+ * needed" the same way, so every channel stops until the user reconnects.
+ */
+function stopsOnDeadGrant<D extends object>(
+  driver: D,
+  onDeadGrant: (error: GoogleReconnectNeededError) => Promise<void>,
+): D {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(driver)) {
+    if (typeof value !== "function") {
+      guarded[name] = value;
+      continue;
+    }
+    const call = value as (...args: unknown[]) => Promise<unknown>;
+    guarded[name] = async (...args: unknown[]) => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        if (error instanceof GoogleReconnectNeededError) await onDeadGrant(error);
+        throw error;
+      }
+    };
+  }
+  return guarded as D;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */

@@ -19,6 +19,11 @@ export interface GmailPlan {
   preferences: GmailPreferences;
   googleEmail: string;
   lastSuccessAt: string | null;
+  /**
+   * How far back a full listing reads (ISO), fixed when the run starts: every page of a
+   * listing, and a page retried later (after midnight), runs the same search.
+   */
+  since: string;
 }
 
 export interface GmailBatchCounts {
@@ -62,6 +67,9 @@ export async function beginGmailRun(
     preferences: channel.preferences as GmailPreferences,
     googleEmail: connection!.googleEmail,
     lastSuccessAt: channel.lastSuccessAt?.toISOString() ?? null,
+    since: new Date(
+      nowOf(deps).getTime() - channel.preferences.lookbackDays * 86_400_000,
+    ).toISOString(),
   };
 }
 
@@ -78,9 +86,21 @@ function scopeLabelIds(preferences: GmailPreferences): string[] | undefined {
 }
 
 /**
+ * The listings that make up the channel's mail: one per chosen label (Gmail's `labelIds`
+ * keeps only messages carrying all of the labels, and the channel syncs the mail of any of
+ * them), or one of the search.
+ */
+export function listingLabels(preferences: GmailPreferences): (string[] | undefined)[] {
+  return preferences.scope === "labels" && preferences.labelIds.length > 0
+    ? preferences.labelIds.map((id) => [id])
+    : [undefined];
+}
+
+/**
  * One page of the full listing. The first page also reads the mailbox's history id: the
  * cursor the next incremental sync starts from (anything arriving during the listing is
- * then caught by it).
+ * then caught by it). The page token says which label's listing it continues
+ * (`<label index>:<Gmail's token>`), so the pages of all labels follow one another.
  */
 export async function listGmailPage(
   deps: SyncDeps,
@@ -91,15 +111,21 @@ export async function listGmailPage(
   const google = await openGoogle(deps, actor);
   try {
     const historyId = input.pageToken ? null : (await google.gmail.profile()).historyId;
-    const since = input.since
-      ? new Date(input.since)
-      : new Date(nowOf(deps).getTime() - plan.preferences.lookbackDays * 86_400_000);
+    const since = new Date(input.since ?? plan.since);
+    const listings = listingLabels(plan.preferences);
+    const at = input.pageToken?.indexOf(":") ?? -1;
+    const listing = at > 0 ? Number(input.pageToken!.slice(0, at)) : 0;
     const page = await google.gmail.listMessages({
       q: gmailQuery(plan.preferences, since),
-      labelIds: scopeLabelIds(plan.preferences),
-      pageToken: input.pageToken,
+      labelIds: listings[listing],
+      pageToken: at > 0 ? input.pageToken!.slice(at + 1) || null : null,
     });
-    return { ids: page.ids, nextPageToken: page.nextPageToken, historyId };
+    const nextPageToken = page.nextPageToken
+      ? `${listing}:${page.nextPageToken}`
+      : listing + 1 < listings.length
+        ? `${listing + 1}:`
+        : null;
+    return { ids: page.ids, nextPageToken, historyId };
   } finally {
     await google.session.flush();
   }

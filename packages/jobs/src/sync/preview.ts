@@ -2,7 +2,7 @@ import { InvalidInputError, sync, type Actor } from "@omnicrm/core";
 import { normalizeCalendarEvent, normalizeGmailMessage } from "@omnicrm/google";
 import { calendarRules, sessionInteraction } from "./calendar.ts";
 import { addSkips, nowOf, openGoogle, pool, type SyncDeps } from "./context.ts";
-import { gmailQuery, gmailRules } from "./gmail.ts";
+import { gmailQuery, gmailRules, listingLabels } from "./gmail.ts";
 
 /** How many messages the preview reads to show what the sync would do. */
 export const PREVIEW_SAMPLE = 40;
@@ -57,11 +57,14 @@ export async function previewGmail(deps: SyncDeps, actor: Actor): Promise<Channe
   const google = await openGoogle(deps, actor);
   try {
     const since = new Date(nowOf(deps).getTime() - preferences.lookbackDays * 86_400_000);
-    const page = await google.gmail.listMessages({
-      q: gmailQuery(preferences, since),
-      labelIds: preferences.scope === "labels" ? preferences.labelIds : undefined,
-    });
-    const sampleIds = page.ids.slice(0, PREVIEW_SAMPLE);
+    // The first page of each label's listing (or of the search), newest first.
+    const pages = [];
+    for (const labelIds of listingLabels(preferences)) {
+      pages.push(await google.gmail.listMessages({ q: gmailQuery(preferences, since), labelIds }));
+    }
+    const ids = [...new Set(pages.flatMap((page) => page.ids))];
+    const more = pages.some((page) => page.nextPageToken);
+    const sampleIds = ids.slice(0, PREVIEW_SAMPLE);
     const messages = await pool(sampleIds, 4, (id) =>
       google.gmail.getMessage(id, preferences.includeBodies ? "full" : "metadata"),
     );
@@ -80,10 +83,13 @@ export async function previewGmail(deps: SyncDeps, actor: Actor): Promise<Channe
     );
     return {
       kind: "gmail",
-      total: page.nextPageToken
-        ? Math.max(page.resultSizeEstimate, page.ids.length)
-        : page.ids.length,
-      estimated: Boolean(page.nextPageToken),
+      total: more
+        ? Math.max(
+            pages.reduce((sum, page) => sum + page.resultSizeEstimate, 0),
+            ids.length,
+          )
+        : ids.length,
+      estimated: more,
       sampled: messages.length,
       wouldLog: logged.length,
       skipped,
