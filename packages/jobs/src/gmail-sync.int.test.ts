@@ -359,6 +359,8 @@ describe("Gmail incremental sync", () => {
     expect(out.error).toBeUndefined();
     expect(out.result?.mode).toBe("full");
     expect(h.google.stats.snapshot().responses["gmail.history.list"]).toEqual({ 404: 1 });
+    // The run history says it was a full sync.
+    expect((await sync.listRuns(h.db, actor, { kind: "gmail", limit: 1 }))[0]?.mode).toBe("full");
     // The full listing finds everything; only the two messages not stored yet are read.
     expect(calls("gmail.messages.list")).toBe(1);
     expect(calls("gmail.messages.get")).toBe(2);

@@ -374,11 +374,17 @@ export async function updateRun(
   db: Db,
   actor: Actor,
   runId: string,
-  patch: { progress?: SyncRunRecord["progress"]; counts?: SyncCounts },
+  patch: {
+    progress?: SyncRunRecord["progress"];
+    counts?: SyncCounts;
+    /** A run that had to fall back to a full sync says so. */
+    mode?: "full" | "incremental";
+  },
 ): Promise<void> {
   await db.syncRun.updateMany({
     where: { id: runId, userId: actor.userId },
     data: {
+      ...(patch.mode ? { mode: patch.mode } : {}),
       ...(patch.progress ? { progress: patch.progress } : {}),
       ...(patch.counts ? { counts: patch.counts as Prisma.InputJsonValue } : {}),
     },

@@ -77,6 +77,12 @@ export function createGmailSync(deps: () => SyncDeps) {
       if (plan.mode === "incremental") {
         const changes = await collectHistory(step, deps, actor, plan);
         if (changes === "expired") {
+          await step.run("fallback-to-full", () =>
+            sync.updateRun(deps().db, actor, plan.syncRunId, {
+              mode: "full",
+              progress: { phase: "listing" },
+            }),
+          );
           // The stored history id is too old: a full sync replaces it.
           plan = { ...plan, mode: "full" };
         } else {
