@@ -11,15 +11,7 @@ import {
   type CalendarPlan,
 } from "../sync/calendar.ts";
 import type { SyncDeps } from "../sync/context.ts";
-import { forInngest, userFacing } from "./gmail-sync.ts";
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    forInngest(error);
-  }
-}
+import { guarded, recordFailure } from "./failures.ts";
 
 export function createCalendarSync(deps: () => SyncDeps) {
   return inngest.createFunction(
@@ -100,13 +92,5 @@ export function createCalendarSync(deps: () => SyncDeps) {
   );
 }
 
-export async function recordCalendarFailure(
-  deps: SyncDeps,
-  userId: string,
-  message: string,
-): Promise<void> {
-  const actor = { userId };
-  const connection = await sync.getConnectionSummary(deps.db, actor);
-  if (connection?.status === "reconnect_needed") return;
-  await sync.failRun(deps.db, actor, { kind: "calendar", message: userFacing(message) });
-}
+export const recordCalendarFailure = (deps: SyncDeps, userId: string, message: string) =>
+  recordFailure(deps, "calendar", userId, message);

@@ -1,10 +1,5 @@
 import { sync } from "@omnicrm/core";
-import {
-  GoogleRateLimitError,
-  GoogleReconnectNeededError,
-  GoogleRequestError,
-} from "@omnicrm/google";
-import { NonRetriableError, RetryAfterError, type GetStepTools } from "inngest";
+import type { GetStepTools } from "inngest";
 import { gmailSyncRequested, inngest } from "../client.ts";
 import { type SyncDeps } from "../sync/context.ts";
 import {
@@ -18,31 +13,10 @@ import {
   type GmailBatchCounts,
   type GmailPlan,
 } from "../sync/gmail.ts";
+import { guarded, recordFailure } from "./failures.ts";
 
 /** Messages fetched per step: small enough that a retried step redoes little. */
 export const GMAIL_BATCH = 50;
-
-/**
- * Turns what Google said into what Inngest should do: wait (rate limit), stop for good (the
- * grant died, a refused request), or retry with backoff (anything else).
- */
-export function forInngest(error: unknown): never {
-  if (error instanceof GoogleReconnectNeededError || error instanceof GoogleRequestError) {
-    throw new NonRetriableError(error.message, { cause: error });
-  }
-  if (error instanceof GoogleRateLimitError) {
-    throw new RetryAfterError(error.message, error.retryAfterMs ?? 30_000, { cause: error });
-  }
-  throw error;
-}
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    forInngest(error);
-  }
-}
 
 export function createGmailSync(deps: () => SyncDeps) {
   return inngest.createFunction(
@@ -188,26 +162,5 @@ async function collectHistory(
   return { ids: [...new Set(ids)], historyId };
 }
 
-/** The onFailure handler's work: the run and the channel say what went wrong, in words. */
-export async function recordGmailFailure(
-  deps: SyncDeps,
-  userId: string,
-  message: string,
-): Promise<void> {
-  const actor = { userId };
-  const connection = await sync.getConnectionSummary(deps.db, actor);
-  if (connection?.status === "reconnect_needed") return; // already said, in better words
-  await sync.failRun(deps.db, actor, { kind: "gmail", message: userFacing(message) });
-}
-
-/** Inngest's final error message, shortened; internal details stay in the Inngest dashboard. */
-export function userFacing(message: string): string {
-  // A retriable error's own promise ("retrying", "goes on") no longer holds: the run stopped.
-  const first = message
-    .split("\n")[0]!
-    .trim()
-    .replace(/; (?:retrying|the sync waits and goes on)\.$/, ".");
-  return first.length > 0 && first.length < 300
-    ? `The sync stopped: ${first}`
-    : "The sync stopped after several attempts; it will try again at the next scheduled run.";
-}
+export const recordGmailFailure = (deps: SyncDeps, userId: string, message: string) =>
+  recordFailure(deps, "gmail", userId, message);
