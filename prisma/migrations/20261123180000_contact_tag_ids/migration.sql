@@ -10,18 +10,24 @@ ALTER TABLE "contacts" ADD COLUMN     "tag_ids" UUID[] DEFAULT ARRAY[]::UUID[];
 CREATE FUNCTION contacts_refresh_tag_ids() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- Only rows whose copy is wrong are rewritten: a writer that already set tag_ids (the CSV
+  -- import does, for the contacts it creates) costs nothing more.
   IF TG_OP = 'UPDATE' THEN
-    UPDATE contacts c
-    SET tag_ids = coalesce(
-      (SELECT array_agg(ct.tag_id ORDER BY ct.tag_id) FROM contact_tags ct WHERE ct.contact_id = c.id),
-      ARRAY[]::uuid[])
-    WHERE c.id IN (SELECT contact_id FROM changed UNION SELECT contact_id FROM changed_before);
+    UPDATE contacts c SET tag_ids = t.ids
+    FROM (
+      SELECT x.id, coalesce((SELECT array_agg(ct.tag_id ORDER BY ct.tag_id)
+                             FROM contact_tags ct WHERE ct.contact_id = x.id), ARRAY[]::uuid[]) AS ids
+      FROM (SELECT contact_id AS id FROM changed UNION SELECT contact_id FROM changed_before) x
+    ) t
+    WHERE c.id = t.id AND c.tag_ids IS DISTINCT FROM t.ids;
   ELSE
-    UPDATE contacts c
-    SET tag_ids = coalesce(
-      (SELECT array_agg(ct.tag_id ORDER BY ct.tag_id) FROM contact_tags ct WHERE ct.contact_id = c.id),
-      ARRAY[]::uuid[])
-    WHERE c.id IN (SELECT DISTINCT contact_id FROM changed);
+    UPDATE contacts c SET tag_ids = t.ids
+    FROM (
+      SELECT x.id, coalesce((SELECT array_agg(ct.tag_id ORDER BY ct.tag_id)
+                             FROM contact_tags ct WHERE ct.contact_id = x.id), ARRAY[]::uuid[]) AS ids
+      FROM (SELECT DISTINCT contact_id AS id FROM changed) x
+    ) t
+    WHERE c.id = t.id AND c.tag_ids IS DISTINCT FROM t.ids;
   END IF;
   RETURN NULL;
 END

@@ -735,15 +735,25 @@ export async function writeChunk(
   const { now } = writes;
   const tagRows = writes.tagRows;
   const json = (rows: unknown[]) => JSON.stringify(rows);
+  // New contacts carry their tag ids from the start (sorted, as the contact_tags trigger keeps
+  // them), so the trigger finds nothing to change for them.
+  const tagIdsOf = new Map<string, string[]>();
+  for (const row of tagRows)
+    tagIdsOf.set(row.contact_id, [...(tagIdsOf.get(row.contact_id) ?? []), row.tag_id]);
+  const newContacts = writes.contacts.map((c) => ({
+    ...c,
+    tag_ids: (tagIdsOf.get(c.id) ?? []).sort(),
+  }));
   const result = await tx.$queryRaw<{ updated: number }[]>`
     WITH
     new_contacts AS (
       INSERT INTO contacts (id, user_id, name, name_sort, email, phone, stage, source,
-        search_text, created_at, updated_at)
+        search_text, created_at, updated_at, tag_ids)
       SELECT v.id, ${actor.userId}::uuid, v.name, v.name_sort, v.email, v.phone, v.stage,
-        v.source, v.search_text, ${now}, ${now}
-      FROM json_to_recordset(${json(writes.contacts)}::json) AS v(id uuid, name text,
-        name_sort text, email text, phone text, stage text, source text, search_text text)
+        v.source, v.search_text, ${now}, ${now}, v.tag_ids
+      FROM json_to_recordset(${json(newContacts)}::json) AS v(id uuid, name text,
+        name_sort text, email text, phone text, stage text, source text, search_text text,
+        tag_ids uuid[])
     ),
     -- Matched contacts are found by primary key only, then updated by primary key, so the
     -- plan cannot scan the user's contacts (PostgreSQL may have no statistics on a table

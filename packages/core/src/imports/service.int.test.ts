@@ -129,7 +129,8 @@ async function contactByEmail(actor: Actor, email: string) {
         orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }],
         select: { phone: true, digits: true, isPrimary: true },
       },
-      tags: { select: { tag: { select: { name: true } } } },
+      tags: { select: { tagId: true, tag: { select: { name: true } } } },
+      tagIds: true,
       fieldValues: { select: { fieldId: true, textValue: true, numberValue: true } },
       events: { select: { kind: true, summary: true, data: true } },
     },
@@ -387,6 +388,8 @@ describe("preview and run", () => {
       ],
     });
     expect(elodie?.tags.map((t) => t.tag.name).sort()).toEqual(["Pilates", "Yoga"]);
+    // The copy the tag filter reads was written with the contact.
+    expect(elodie?.tagIds).toEqual(elodie?.tags.map((t) => t.tagId).sort());
     expect(Number(elodie?.fieldValues[0]?.numberValue)).toBe(12);
 
     const formula = await contactByEmail(actor, "formula@example.com");
@@ -412,6 +415,7 @@ describe("preview and run", () => {
       ),
     });
     expect(maya?.tags.map((t) => t.tag.name)).toEqual(["Yoga"]);
+    expect(maya?.tagIds).toEqual(maya?.tags.map((t) => t.tagId));
     expect(Number(maya?.fieldValues[0]?.numberValue)).toBe(5);
     expect(maya?.events.map((e) => e.kind).sort()).toEqual(["contact.created", "contact.imported"]);
 
