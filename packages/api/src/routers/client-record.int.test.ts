@@ -152,7 +152,9 @@ describe("client-record routers", () => {
     ]);
     expect(await api.savedViews.list()).toMatchObject([{ id: ids.view, state: { pageSize: 25 } }]);
     expect((await api.timeline.list({ contactId: ids.contact })).items).toMatchObject([
+      { kind: "contact.field_changed", summary: "Goal set to Strength" },
       { kind: "note.added", summary: "First session", data: { noteId: ids.note } },
+      { kind: "contact.tagged" },
     ]);
   });
 

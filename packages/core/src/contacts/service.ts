@@ -82,7 +82,7 @@ export function searchKey(term: string): string {
 
 const tagSelect = { tag: { select: { id: true, name: true, color: true } } } as const;
 
-const listSelect = {
+const baseSelect = {
   id: true,
   name: true,
   nameSort: true,
@@ -92,11 +92,14 @@ const listSelect = {
   lastInteractionAt: true,
   createdAt: true,
   updatedAt: true,
-  tags: { select: tagSelect },
 } satisfies Prisma.ContactSelect;
 
+/** A page reads the contacts' copies of their tag ids, then the few tags they name at once. */
+const listSelect = { ...baseSelect, tagIds: true } satisfies Prisma.ContactSelect;
+
 const recordSelect = {
-  ...listSelect,
+  ...baseSelect,
+  tags: { select: tagSelect },
   source: true,
   nextInteractionAt: true,
   emails: { select: { email: true }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] },
@@ -105,8 +108,9 @@ const recordSelect = {
 
 type ListRow = Prisma.ContactGetPayload<{ select: typeof listSelect }>;
 type RecordRow = Prisma.ContactGetPayload<{ select: typeof recordSelect }>;
+type BaseRow = Prisma.ContactGetPayload<{ select: typeof baseSelect }>;
 
-function toListItem(row: ListRow): ContactListItem {
+function toListItem(row: BaseRow, tags: ContactTag[]): ContactListItem {
   return {
     id: row.id,
     name: row.name,
@@ -114,7 +118,7 @@ function toListItem(row: ListRow): ContactListItem {
     phone: row.phone,
     stage: row.stage,
     // Sorted here: ordering by the tag's name in SQL costs a join over every tag.
-    tags: row.tags.map((t) => t.tag).sort((a, b) => a.name.localeCompare(b.name)),
+    tags: [...tags].sort((a, b) => a.name.localeCompare(b.name)),
     lastInteractionAt: row.lastInteractionAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -123,7 +127,10 @@ function toListItem(row: ListRow): ContactListItem {
 
 function toRecord(row: RecordRow): ContactRecord {
   return {
-    ...toListItem(row),
+    ...toListItem(
+      row,
+      row.tags.map((t) => t.tag),
+    ),
     emails: row.emails.map((e) => e.email),
     phones: row.phones.map((p) => p.phone),
     source: row.source,
@@ -634,6 +641,15 @@ export async function listContacts(
   });
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
+  const tagIds = [...new Set(page.flatMap((row) => row.tagIds))];
+  const tags =
+    tagIds.length === 0
+      ? []
+      : await db.tag.findMany({
+          where: { userId: actor.userId, id: { in: tagIds } },
+          select: { id: true, name: true, color: true },
+        });
+  const tagsById = new Map<string, ContactTag>(tags.map((tag) => [tag.id, tag]));
   if (readingBackwards) page.reverse();
 
   const cursorFor = (row: ListRow | undefined, d: "n" | "p") =>
@@ -641,7 +657,12 @@ export async function listContacts(
   const hasNext = readingBackwards ? true : hasMore;
   const hasPrev = readingBackwards ? hasMore : cursor !== null;
   return {
-    items: page.map(toListItem),
+    items: page.map((row) =>
+      toListItem(
+        row,
+        row.tagIds.flatMap((id) => tagsById.get(id) ?? []),
+      ),
+    ),
     nextCursor: hasNext ? cursorFor(page.at(-1), "n") : null,
     prevCursor: hasPrev ? cursorFor(page[0], "p") : null,
   };
