@@ -11,7 +11,14 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Workspace packages ship TypeScript source.
-  transpilePackages: ["@omnicrm/api", "@omnicrm/auth", "@omnicrm/core", "@omnicrm/db"],
+  transpilePackages: [
+    "@omnicrm/api",
+    "@omnicrm/auth",
+    "@omnicrm/core",
+    "@omnicrm/db",
+    "@omnicrm/google",
+    "@omnicrm/jobs",
+  ],
   serverExternalPackages: ["@node-rs/argon2", "pino", "pg", "@prisma/adapter-pg", "@prisma/client"],
   headers: () => Promise.resolve([{ source: "/:path*", headers: securityHeaders }]),
 };

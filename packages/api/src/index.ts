@@ -18,3 +18,16 @@ export {
   contactsImportReportResponse,
   IMPORT_UPLOAD_LIMIT_BYTES,
 } from "./http/contacts-import.ts";
+export {
+  googleConnectResponse,
+  googleCallbackResponse,
+  appOrigin,
+  SYNC_PAGE,
+} from "./http/google-oauth.ts";
+export { googleSetup, type GoogleSetup } from "./google.ts";
+export {
+  backgroundJobsStatus,
+  forgetBackgroundJobsStatus,
+  type BackgroundJobsStatus,
+} from "./background-jobs.ts";
+export type { GmailLabelOption, SyncRequestOutcome } from "./routers/sync.ts";

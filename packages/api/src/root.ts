@@ -7,6 +7,7 @@ import { duplicatesRouter } from "./routers/duplicates.ts";
 import { notesRouter } from "./routers/notes.ts";
 import { savedViewsRouter } from "./routers/savedViews.ts";
 import { stagesRouter } from "./routers/stages.ts";
+import { syncRouter } from "./routers/sync.ts";
 import { tagsRouter } from "./routers/tags.ts";
 import { tasksRouter } from "./routers/tasks.ts";
 import { timelineRouter } from "./routers/timeline.ts";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   timeline: timelineRouter,
   imports: importsRouter,
   duplicates: duplicatesRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -30,3 +30,4 @@ export * from "@omnicrm/core/saved-views/schemas";
 export * from "@omnicrm/core/timeline/schemas";
 export * from "@omnicrm/core/imports/schemas";
 export * from "@omnicrm/core/duplicates/schemas";
+export * from "@omnicrm/core/sync/schemas";

@@ -1,12 +1,14 @@
 // Runs the production build through the real launcher on a database of its own: a fresh
 // database on the server in DATABASE_URL when set, otherwise an embedded PostgreSQL in a
-// temporary folder. Removes both when stopped.
+// temporary folder. Removes both when stopped. Google is a local Google (OAuth, Gmail and
+// Calendar with generated data) started here; no Inngest server runs, so syncs cannot.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { startLocalGoogle } from "@omnicrm/google-local";
 import pg from "pg";
 
 const appDir = path.resolve(import.meta.dirname, "../..");
@@ -33,6 +35,23 @@ async function admin<T>(url: string, run: (client: pg.Client) => Promise<T>): Pr
 }
 
 const env: NodeJS.ProcessEnv = { ...process.env };
+const appPort = Number(process.env.PORT ?? 3100);
+const google = await startLocalGoogle({
+  port: 0,
+  oauth: { redirectUris: [`http://localhost:${appPort}/api/google/callback`] },
+});
+Object.assign(env, {
+  GOOGLE_CLIENT_ID: google.oauth.clientId,
+  GOOGLE_CLIENT_SECRET: google.oauth.clientSecret,
+  GOOGLE_OAUTH_AUTH_URL: google.oauth.authUrl,
+  GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
+  GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
+  GOOGLE_USERINFO_URL: google.oauth.userinfoUrl,
+  GOOGLE_API_ROOT: `${google.url}/`,
+});
+for (const key of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) {
+  delete env[key];
+}
 let cleanup: () => Promise<void>;
 if (process.env.DATABASE_URL) {
   const server = process.env.DATABASE_URL;
@@ -64,7 +83,7 @@ const stop = () => {
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
 child.on("exit", (code) => {
-  void cleanup()
+  void Promise.all([cleanup(), google.close()])
     .catch(() => undefined)
     .finally(() => process.exit(code ?? 0));
 });

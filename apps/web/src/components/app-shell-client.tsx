@@ -1,6 +1,14 @@
 "use client";
 
-import { HouseIcon, LogOutIcon, MenuIcon, UsersIcon, XIcon, type LucideIcon } from "lucide-react";
+import {
+  HouseIcon,
+  LogOutIcon,
+  MenuIcon,
+  RefreshCwIcon,
+  UsersIcon,
+  XIcon,
+  type LucideIcon,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
@@ -19,7 +27,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { cn } from "@/lib/utils";
 
-export type NavIcon = "home" | "contacts";
+export type NavIcon = "home" | "contacts" | "sync";
 
 export type NavItem = { href: string; label: string; icon: NavIcon };
 
@@ -28,6 +36,7 @@ export type ShellUser = { name: string | null; email: string };
 const navIcons: Record<NavIcon, LucideIcon> = {
   home: HouseIcon,
   contacts: UsersIcon,
+  sync: RefreshCwIcon,
 };
 
 const MD_UP_QUERY = "(min-width: 48rem)";

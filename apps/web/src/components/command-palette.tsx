@@ -2,7 +2,15 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Command } from "cmdk";
-import { HomeIcon, MoonIcon, PlusIcon, SunIcon, UserIcon, UsersIcon } from "lucide-react";
+import {
+  HomeIcon,
+  MoonIcon,
+  PlusIcon,
+  RefreshCwIcon,
+  SunIcon,
+  UserIcon,
+  UsersIcon,
+} from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useTheme } from "next-themes";
 import { useEffect, useState } from "react";
@@ -49,6 +57,7 @@ export function CommandPalette() {
     { label: "Add a contact", icon: PlusIcon, run: () => go("/contacts/new") },
     { label: "Go to contacts", icon: UsersIcon, run: () => go("/contacts") },
     { label: "Go home", icon: HomeIcon, run: () => go("/") },
+    { label: "Google sync settings", icon: RefreshCwIcon, run: () => go("/settings/sync") },
     {
       label: `Switch to ${dark ? "light" : "dark"} theme`,
       icon: dark ? SunIcon : MoonIcon,

@@ -1,3 +1,4 @@
+import { backgroundJobsStatus } from "@omnicrm/api/jobs";
 import { checkDatabase, getDb } from "@omnicrm/db";
 import { env } from "@/env";
 
@@ -5,22 +6,29 @@ export const dynamic = "force-dynamic";
 
 /**
  * Liveness and readiness for people and monitors. Reports each dependency's state in words,
- * never a connection string or key. 503 when the database is down.
+ * never a connection string or key. 503 when the database is down; background jobs that cannot
+ * run (no Inngest server) are reported, without failing the check.
  */
 export async function GET(): Promise<Response> {
+  const jobsCheck = backgroundJobsStatus();
   let database;
   try {
     database = await checkDatabase(getDb());
   } catch {
     database = { status: "down" as const, latencyMs: 0, error: "not configured" };
   }
+  const jobs = await jobsCheck;
   const body = {
     status: database.status === "up" ? "ok" : "degraded",
     version: env.OMNICRM_VERSION,
     time: new Date().toISOString(),
     checks: {
       database,
-      jobs: { status: "not_configured", detail: "Background jobs arrive with Google sync." },
+      jobs: {
+        status: jobs.available ? "up" : "unavailable",
+        available: jobs.available,
+        reason: jobs.reason,
+      },
       ai: { status: "not_configured", detail: "No AI provider is configured." },
     },
   };
