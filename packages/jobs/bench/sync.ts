@@ -94,6 +94,7 @@ async function main() {
       kind: "gmail",
       preferences: { labelIds: ["INBOX"], lookbackDays: LOOKBACK_DAYS },
     });
+    await sync.markPreviewed(db, actor, { kind: "gmail" });
     await sync.approveChannel(db, actor, { kind: "gmail" });
 
     log("syncing (quota-bound: this takes minutes)...");

@@ -208,3 +208,6 @@ CREATE TABLE "rate_limits" (
 -- CreateIndex
 CREATE INDEX "rate_limits_expire_idx" ON "rate_limits"("expire");
 
+
+-- Approving a channel needs a preview of its current preferences.
+ALTER TABLE "sync_channels" ADD COLUMN     "previewed_at" TIMESTAMPTZ(3);

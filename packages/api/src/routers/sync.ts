@@ -146,9 +146,12 @@ export const syncRouter = createTRPCRouter({
       requireGoogleConfigured();
       await requireConnection(ctx.db, ctx.actor);
       const deps = { db: ctx.db };
-      return withGoogle(ctx.db, ctx.actor, () =>
+      const preview = await withGoogle(ctx.db, ctx.actor, () =>
         input.kind === "gmail" ? previewGmail(deps, ctx.actor) : previewCalendar(deps, ctx.actor),
       );
+      // Approving needs a preview of the preferences as they are now.
+      await sync.markPreviewed(ctx.db, ctx.actor, input);
+      return preview;
     }),
 
   /** The user approves syncing after a preview; the first sync is requested at once. */

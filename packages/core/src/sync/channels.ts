@@ -64,6 +64,8 @@ export interface SyncChannelRecord {
   id: string;
   kind: SyncChannelKind;
   preferences: ChannelPreferences;
+  /** When the current preferences were last previewed (null: not since they changed). */
+  previewedAt: Date | null;
   approvedAt: Date | null;
   stage: SyncStage;
   cursor: string | null;
@@ -93,6 +95,7 @@ const channelSelect = {
   id: true,
   kind: true,
   preferences: true,
+  previewedAt: true,
   approvedAt: true,
   stage: true,
   cursor: true,
@@ -237,11 +240,16 @@ export async function updatePreferences(
   const scopeChanged = scopeKeys[kind].some(
     (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
   );
+  // What was previewed is no longer what would sync.
+  const changed = Object.keys(after).some(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
   return db.$transaction(async (tx) => {
     const row = await tx.syncChannel.update({
       where: { id: current.id },
       data: {
         preferences: preferences,
+        ...(changed ? { previewedAt: null } : {}),
         ...(scopeChanged
           ? {
               cursor: null,
@@ -280,6 +288,11 @@ export async function approveChannel(
       labelIds: ["Choose at least one label, or switch to a search."],
     });
   }
+  if (!channel.previewedAt) {
+    throw new InvalidInputError(
+      "Preview what these settings would sync before approving them (they changed since the last preview).",
+    );
+  }
   const row = await db.syncChannel.update({
     where: { id: channel.id },
     data: {
@@ -289,6 +302,19 @@ export async function approveChannel(
     select: channelSelect,
   });
   return toChannel(row);
+}
+
+/** The user has seen a preview of the channel's current preferences. */
+export async function markPreviewed(
+  db: Db,
+  actor: Actor,
+  input: { kind: SyncChannelKind },
+): Promise<void> {
+  const { kind } = channelKindInputSchema.parse(input);
+  await db.syncChannel.updateMany({
+    where: { userId: actor.userId, kind },
+    data: { previewedAt: new Date() },
+  });
 }
 
 /** Stops a channel from running until it is resumed (approved again). */

@@ -12,6 +12,7 @@ import {
   finishRun,
   getChannel,
   listRuns,
+  markPreviewed,
   markReconnectNeeded,
   startRun,
   syncOverview,
@@ -272,6 +273,27 @@ describe("channels", () => {
       kind: "gmail",
       preferences: { labelIds: ["Label_1"], neverLog: [" Ex@Private.test", "@lawfirm.test"] },
     });
+    // Consent first: no approval without a preview of these very preferences.
+    await expect(approveChannel(testDb.db, hal, { kind: "gmail" })).rejects.toThrow(
+      /^Preview what these settings would sync before approving them/,
+    );
+    await markPreviewed(testDb.db, hal, { kind: "gmail" });
+    await updatePreferences(testDb.db, hal, {
+      kind: "gmail",
+      preferences: { labelIds: ["Label_1"], neverLog: ["ex@private.test", "@lawfirm.test"] },
+    });
+    expect((await getChannel(testDb.db, hal, "gmail")).previewedAt).not.toBeNull();
+    await updatePreferences(testDb.db, hal, {
+      kind: "gmail",
+      preferences: { labelIds: ["Label_1"], neverLog: ["@lawfirm.test"] },
+    });
+    expect((await getChannel(testDb.db, hal, "gmail")).previewedAt).toBeNull();
+    await markPreviewed(testDb.db, hal, { kind: "gmail" });
+    await updatePreferences(testDb.db, hal, {
+      kind: "gmail",
+      preferences: { labelIds: ["Label_1"], neverLog: [" Ex@Private.test", "@lawfirm.test"] },
+    });
+    await markPreviewed(testDb.db, hal, { kind: "gmail" });
     const approved = await approveChannel(testDb.db, hal, { kind: "gmail" });
     expect(approved.approvedAt).not.toBeNull();
     expect(approved.preferences).toMatchObject({
@@ -363,8 +385,10 @@ describe("channels", () => {
     const kim = await makeUser(testDb.db, "kim@sync.test");
     await connect(kim);
     await updatePreferences(testDb.db, kim, { kind: "gmail", preferences: { labelIds: ["L"] } });
-    await approveChannel(testDb.db, kim, { kind: "gmail" });
-    await approveChannel(testDb.db, kim, { kind: "calendar" });
+    for (const kind of ["gmail", "calendar"] as const) {
+      await markPreviewed(testDb.db, kim, { kind });
+      await approveChannel(testDb.db, kim, { kind });
+    }
     await markReconnectNeeded(testDb.db, kim, "Google withdrew the permission.");
     const overview = await syncOverview(testDb.db, kim);
     expect(overview.connection?.status).toBe("reconnect_needed");

@@ -162,8 +162,11 @@ export async function connectedUser(
     kind: "calendar",
     preferences: { ...options.calendar },
   });
-  await sync.approveChannel(h.db, actor, { kind: "gmail" });
-  await sync.approveChannel(h.db, actor, { kind: "calendar" });
+  // As the sync page does: a preview of these preferences, then the approval.
+  for (const kind of ["gmail", "calendar"] as const) {
+    await sync.markPreviewed(h.db, actor, { kind });
+    await sync.approveChannel(h.db, actor, { kind });
+  }
   return { actor, googleEmail: connected.googleEmail };
 }
 
