@@ -194,7 +194,12 @@ test("working on a client's page: profile, tags, stage, custom fields, notes, ta
   await expect(timeline.getByRole("listitem")).toHaveText([
     /Task done: Send the meal plan/,
     /Breathing went great/,
+    /Plan set to 10-pack/,
+    /Goal set to Sleep through the night/,
     /Stage changed to Active client/,
+    /Tagged “Prenatal”/,
+    /Untagged “Prenatal”/,
+    /Tagged “Prenatal”/,
     /Added to your contacts/,
   ]);
 

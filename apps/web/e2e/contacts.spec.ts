@@ -108,7 +108,11 @@ test("sorting and paging through the table", async ({ page }) => {
   for (const name of names) await createContactViaApi(page.request, { name });
 
   await page.goto("/contacts");
-  await page.getByLabel("Rows per page").selectOption("10");
+  // A choice made before the page has hydrated is lost: choose until the URL shows it.
+  await expect(async () => {
+    await page.getByLabel("Rows per page").selectOption("10");
+    await expect(page).toHaveURL(/[?&]size=10\b/, { timeout: 1000 });
+  }).toPass();
   await page.getByRole("button", { name: /^Name/ }).click();
   const firstColumn = () => table(page).getByRole("row").locator("td:nth-child(2)");
   await expect(firstColumn()).toHaveText([

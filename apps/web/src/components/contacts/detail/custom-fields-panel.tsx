@@ -91,6 +91,8 @@ export function CustomFieldsPanel({ contactId }: { contactId: string }) {
                         saved,
                       );
                       void queryClient.invalidateQueries(trpc.contacts.list.pathFilter());
+                      // The change is on the timeline too.
+                      void queryClient.invalidateQueries(trpc.timeline.list.pathFilter());
                     }}
                   >
                     {shown === null ? (
