@@ -19,6 +19,7 @@ import { makeUser, UNKNOWN_ID } from "../shared/testing.ts";
 import { tagsOfContact } from "../tags/service.ts";
 import { mergeContacts, mergePreview } from "./merge.ts";
 import { listMerges, undoMerge } from "./undo.ts";
+import { applyInteractions } from "../sync/interactions.ts";
 import { listDuplicateSuggestions } from "./suggestions.ts";
 
 let testDb: TestDatabase;
@@ -485,6 +486,66 @@ describe("merge refusals", () => {
     ).rejects.toBeInstanceOf(NotFoundError);
     expect((await listMerges(testDb.db, bob)).items).toEqual([]);
     expect(await everything()).toEqual(before);
+  });
+
+  it("moves synced interactions to the survivor without doubling shared ones, and undo moves them back", async () => {
+    const survivor = await createContact(testDb.db, alice, {
+      name: "Noor Synced",
+      emails: ["noor@work.test"],
+    });
+    const merged = await createContact(testDb.db, alice, {
+      name: "Noor S.",
+      emails: ["noor@home.test"],
+    });
+    const email = (externalId: string, people: string[]) => ({
+      kind: "email" as const,
+      externalId,
+      direction: "inbound" as const,
+      subject: externalId,
+      snippet: null,
+      occurredAt: new Date("2026-11-01T10:00:00Z"),
+      participants: [],
+      people: people.map((address) => ({ email: address, name: null, role: "to" })),
+    });
+    await applyInteractions(
+      testDb.db,
+      alice,
+      "gmail",
+      [email("only-home", ["noor@home.test"]), email("both", ["noor@home.test", "noor@work.test"])],
+      { createContacts: false },
+    );
+    const linksOf = async (contactId: string) =>
+      (
+        await testDb.db.interactionContact.findMany({
+          where: { contactId },
+          select: { interaction: { select: { externalId: true } } },
+        })
+      )
+        .map((l) => l.interaction.externalId)
+        .sort();
+    const syncedEvents = (contactId: string) =>
+      testDb.db.timelineEvent
+        .findMany({ where: { contactId, interactionId: { not: null } }, select: { summary: true } })
+        .then((rows) => rows.map((r) => r.summary).sort());
+
+    const { previewToken } = await mergePreview(testDb.db, alice, {
+      survivorId: survivor.id,
+      mergedId: merged.id,
+    });
+    const { mergeId } = await mergeContacts(testDb.db, alice, {
+      survivorId: survivor.id,
+      mergedId: merged.id,
+      fields: {},
+      previewToken,
+    });
+    expect(await linksOf(survivor.id)).toEqual(["both", "only-home"]);
+    expect(await syncedEvents(survivor.id)).toEqual(["both", "only-home"]);
+
+    await undoMerge(testDb.db, alice, { mergeId });
+    expect(await linksOf(survivor.id)).toEqual(["both"]);
+    expect(await linksOf(merged.id)).toEqual(["both", "only-home"]);
+    expect(await syncedEvents(merged.id)).toEqual(["both", "only-home"]);
+    expect(await syncedEvents(survivor.id)).toEqual(["both"]);
   });
 
   it("pages through recent merges", async () => {

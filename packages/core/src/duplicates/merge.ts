@@ -390,10 +390,34 @@ export async function mergeContacts(db: Db, actor: Actor, input: MergeInput): Pr
       const where = { contactId: mergedId, userId: actor.userId };
       const noteIds = (await tx.note.findMany({ where, select: { id: true } })).map((n) => n.id);
       const taskIds = (await tx.task.findMany({ where, select: { id: true } })).map((t) => t.id);
-      const eventIds = (await tx.timelineEvent.findMany({ where, select: { id: true } })).map(
-        (e) => e.id,
+      // Synced interactions follow too, except those the survivor took part in already (its
+      // own timeline entry for them stays the only one).
+      const links = await tx.interactionContact.findMany({
+        where: { contactId: { in: [mergedId, survivorId] }, userId: actor.userId },
+        select: { contactId: true, interactionId: true },
+      });
+      const survivorHas = new Set(
+        links.filter((l) => l.contactId === survivorId).map((l) => l.interactionId),
       );
+      const interactionIds = links
+        .filter((l) => l.contactId === mergedId && !survivorHas.has(l.interactionId))
+        .map((l) => l.interactionId);
+      const eventIds = (
+        await tx.timelineEvent.findMany({ where, select: { id: true, interactionId: true } })
+      )
+        .filter((e) => e.interactionId === null || !survivorHas.has(e.interactionId))
+        .map((e) => e.id);
       await moveNotesAndTasks(tx, actor, noteIds, taskIds, mergedId, survivorId);
+      if (interactionIds.length > 0) {
+        await tx.interactionContact.updateMany({
+          where: {
+            contactId: mergedId,
+            interactionId: { in: interactionIds },
+            userId: actor.userId,
+          },
+          data: { contactId: survivorId },
+        });
+      }
       if (eventIds.length > 0) {
         await tx.timelineEvent.updateMany({
           where: { id: { in: eventIds }, ...where },
@@ -427,7 +451,7 @@ export async function mergeContacts(db: Db, actor: Actor, input: MergeInput): Pr
         survivor,
         merged,
         after: { name, stage, source, lastInteractionAt, nextInteractionAt, values: changedValues },
-        moved: { emailIds, phoneIds, noteIds, taskIds, eventIds },
+        moved: { emailIds, phoneIds, noteIds, taskIds, eventIds, interactionIds },
         droppedPhoneIds: droppedPhones.map((p) => p.id),
         addedTagIds,
       };

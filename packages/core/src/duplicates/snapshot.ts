@@ -82,6 +82,8 @@ export const mergeSnapshotSchema = z.object({
     noteIds: idList,
     taskIds: idList,
     eventIds: idList,
+    /** Synced interactions the merged contact took part in and the survivor did not. */
+    interactionIds: idList.default([]),
   }),
   /** The merged contact's phones not moved because the survivor had the same digits. */
   droppedPhoneIds: idList,

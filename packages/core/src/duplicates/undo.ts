@@ -278,8 +278,14 @@ export async function undoMerge(
       });
 
       // Notes, tasks and events go back; the merge's own event goes away.
-      const { noteIds, taskIds, eventIds } = snapshot.moved;
+      const { noteIds, taskIds, eventIds, interactionIds } = snapshot.moved;
       await moveNotesAndTasks(tx, actor, noteIds, taskIds, survivorId, mergedId);
+      if (interactionIds.length > 0) {
+        await tx.interactionContact.updateMany({
+          where: { contactId: survivorId, interactionId: { in: interactionIds }, userId },
+          data: { contactId: mergedId },
+        });
+      }
       if (eventIds.length > 0) {
         await tx.timelineEvent.updateMany({
           where: { id: { in: eventIds }, contactId: survivorId, userId },
