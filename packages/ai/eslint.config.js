@@ -1,0 +1,3 @@
+import base from "@omnicrm/eslint-config/base";
+
+export default base;

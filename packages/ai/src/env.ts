@@ -1,0 +1,47 @@
+import { throwInvalidEnv } from "@omnicrm/db";
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const usd = (fallback: number) => z.coerce.number().min(0).default(fallback);
+
+const schema = z.object({
+  /** OpenAI's key; optional when OPENAI_BASE_URL points at a server that needs none. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible server (a local model, a proxy); unset: OpenAI itself. */
+  OPENAI_BASE_URL: z.url().optional(),
+  OMNICRM_AI_CHAT_MODEL: z.string().min(1).default("gpt-4.1-mini"),
+  OMNICRM_AI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+  /** Which OpenAI API the chat model speaks: local servers often only speak chat completions. */
+  OMNICRM_AI_API: z.enum(["responses", "chat"]).default("responses"),
+  /** Per-user guardrails. */
+  OMNICRM_AI_REQUESTS_PER_MINUTE: positiveInt(20),
+  OMNICRM_AI_DAILY_TOKENS: positiveInt(200_000),
+  OMNICRM_AI_MONTHLY_TOKENS: positiveInt(3_000_000),
+  OMNICRM_AI_DAILY_COST_USD: usd(2),
+  OMNICRM_AI_MONTHLY_COST_USD: usd(20),
+  /** Prices in USD per million tokens (defaults: gpt-4.1-mini and text-embedding-3-small). */
+  OMNICRM_AI_PRICE_INPUT_PER_MTOK: usd(0.4),
+  OMNICRM_AI_PRICE_OUTPUT_PER_MTOK: usd(1.6),
+  OMNICRM_AI_PRICE_EMBEDDING_PER_MTOK: usd(0.02),
+});
+
+export type AiEnv = z.infer<typeof schema>;
+
+let cached: AiEnv | undefined;
+
+/** Validated on first use, so importing this package needs no configuration. */
+export function aiEnv(): AiEnv {
+  if (!cached) {
+    const raw: Record<string, string | undefined> = {};
+    for (const key of Object.keys(schema.shape)) raw[key] = process.env[key] || undefined;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throwInvalidEnv(parsed.error.issues);
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Tests change the environment between cases. */
+export function resetAiEnv(): void {
+  cached = undefined;
+}

@@ -1,0 +1,27 @@
+export { aiEnv, resetAiEnv, type AiEnv } from "./env.ts";
+export {
+  createAiProvider,
+  testConnection,
+  NOT_CONFIGURED_REASON,
+  type AiProvider,
+  type AiProviderDescription,
+  type ConfiguredAiProvider,
+  type ConnectionTest,
+  type UnconfiguredAiProvider,
+} from "./provider.ts";
+export {
+  BudgetExceededError,
+  checkBudget,
+  costMicros,
+  limitsFromEnv,
+  pricesFromEnv,
+  recordUsage,
+  usageSummary,
+  type AiLimits,
+  type AiPrices,
+  type BudgetScope,
+  type PeriodUsage,
+  type UsageInput,
+  type UsageKind,
+  type UsageSummary,
+} from "./guardrails.ts";

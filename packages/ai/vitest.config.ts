@@ -1,0 +1,3 @@
+import { omnicrmVitestConfig } from "@omnicrm/vitest-config";
+
+export default omnicrmVitestConfig();
