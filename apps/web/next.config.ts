@@ -12,6 +12,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   // Workspace packages ship TypeScript source.
   transpilePackages: [
+    "@omnicrm/ai",
     "@omnicrm/api",
     "@omnicrm/auth",
     "@omnicrm/core",

@@ -1,3 +1,4 @@
+import { aiRouter } from "./routers/ai.ts";
 import { authRouter } from "./routers/auth.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { homeRouter } from "./routers/home.ts";
@@ -14,6 +15,7 @@ import { timelineRouter } from "./routers/timeline.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
+  ai: aiRouter,
   auth: authRouter,
   contacts: contactsRouter,
   home: homeRouter,

@@ -1,3 +1,4 @@
+import { aiStatus } from "@omnicrm/api/ai-status";
 import { backgroundJobsStatus } from "@omnicrm/api/jobs";
 import { checkDatabase, getDb } from "@omnicrm/db";
 import { env } from "@/env";
@@ -29,7 +30,19 @@ export async function GET(): Promise<Response> {
         available: jobs.available,
         reason: jobs.reason,
       },
-      ai: { status: "not_configured", detail: "No AI provider is configured." },
+      ai: (() => {
+        try {
+          const ai = aiStatus();
+          return ai.provider
+            ? { status: "configured", ...ai.provider }
+            : { status: "not_configured", detail: ai.reason };
+        } catch {
+          return {
+            status: "misconfigured",
+            detail: "The AI settings in the environment are not valid.",
+          };
+        }
+      })(),
     },
   };
   return Response.json(body, {
