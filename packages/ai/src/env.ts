@@ -1,4 +1,4 @@
-import { throwInvalidEnv } from "@omnicrm/db";
+import { overrideEnv, throwInvalidEnv } from "@omnicrm/db";
 import { z } from "zod";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -44,4 +44,19 @@ export function aiEnv(): AiEnv {
 /** Tests change the environment between cases. */
 export function resetAiEnv(): void {
   cached = undefined;
+}
+
+/**
+ * Overrides AI settings (tests, demos; undefined removes one) until the returned function
+ * restores them; the settings are read again either way.
+ */
+export function overrideAiEnv(
+  values: Partial<Record<keyof AiEnv, string | undefined>>,
+): () => void {
+  const restore = overrideEnv(values);
+  resetAiEnv();
+  return () => {
+    restore();
+    resetAiEnv();
+  };
 }

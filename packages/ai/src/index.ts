@@ -1,4 +1,4 @@
-export { aiEnv, resetAiEnv, type AiEnv } from "./env.ts";
+export { aiEnv, overrideAiEnv, resetAiEnv, type AiEnv } from "./env.ts";
 export {
   createAiProvider,
   testConnection,

@@ -56,3 +56,20 @@ export function throwInvalidEnv(issues: ReadonlyArray<EnvIssue>): never {
     }),
   );
 }
+
+/**
+ * Sets (or, with undefined, removes) environment variables, and returns what puts them back.
+ * For tests, benchmarks and demos that point a package at a local server; each package's
+ * env.ts wraps it so its cached settings are read again.
+ */
+export function overrideEnv(values: Record<string, string | undefined>): () => void {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  const apply = (next: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(next)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(values);
+  return () => apply(saved);
+}

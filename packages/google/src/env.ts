@@ -1,5 +1,6 @@
 import { createEnv } from "@t3-oss/env-core";
-import { throwInvalidEnv } from "@omnicrm/db";
+import { randomBytes } from "node:crypto";
+import { overrideEnv, throwInvalidEnv } from "@omnicrm/db";
 import { z } from "zod";
 
 /** "keyId:base64key" with a 32-byte key: an AES-256 key and the id it is known by. */
@@ -66,4 +67,46 @@ export function resetGoogleEnv(): void {
 export function googleSyncConfigured(): boolean {
   const env = googleEnv();
   return Boolean(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET);
+}
+
+/**
+ * Overrides Google settings (tests, benchmarks, demos) until the returned function restores
+ * them; the settings are read again either way.
+ */
+export function overrideGoogleEnv(values: Record<string, string | undefined>): () => void {
+  const restore = overrideEnv(values);
+  resetGoogleEnv();
+  return () => {
+    restore();
+    resetGoogleEnv();
+  };
+}
+
+/** What a local Google serves at, as the client id, secret and endpoints of this package. */
+export interface LocalGoogleEndpoints {
+  oauth: {
+    clientId: string;
+    clientSecret: string;
+    authUrl: string;
+    tokenUrl: string;
+    revokeUrl: string;
+    userinfoUrl: string;
+  };
+  /** The root both APIs are served under. */
+  apiRoot: string;
+}
+
+/** The settings that point this package at a local Google, with a fresh encryption key. */
+export function localGoogleEnv(local: LocalGoogleEndpoints): Record<string, string> {
+  return {
+    OMNICRM_ENCRYPTION_KEY: `local:${randomBytes(32).toString("base64")}`,
+    OMNICRM_PREVIOUS_ENCRYPTION_KEYS: "",
+    GOOGLE_CLIENT_ID: local.oauth.clientId,
+    GOOGLE_CLIENT_SECRET: local.oauth.clientSecret,
+    GOOGLE_OAUTH_AUTH_URL: local.oauth.authUrl,
+    GOOGLE_OAUTH_TOKEN_URL: local.oauth.tokenUrl,
+    GOOGLE_OAUTH_REVOKE_URL: local.oauth.revokeUrl,
+    GOOGLE_USERINFO_URL: local.oauth.userinfoUrl,
+    GOOGLE_API_ROOT: local.apiRoot,
+  };
 }

@@ -1,5 +1,12 @@
 export * from "./normalize/index.ts";
-export { googleEnv, googleSyncConfigured, resetGoogleEnv } from "./env.ts";
+export {
+  googleEnv,
+  googleSyncConfigured,
+  localGoogleEnv,
+  overrideGoogleEnv,
+  resetGoogleEnv,
+  type LocalGoogleEndpoints,
+} from "./env.ts";
 export {
   envKeyRing,
   keyRing,

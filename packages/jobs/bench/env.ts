@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { throwInvalidEnv } from "@omnicrm/db";
-import { resetGoogleEnv } from "@omnicrm/google";
+import { localGoogleEnv, overrideGoogleEnv } from "@omnicrm/google";
 import type { LocalGoogle } from "@omnicrm/google-local";
 import { z } from "zod";
 
@@ -21,15 +20,5 @@ export const benchEnv = parsed.data;
 
 /** Points packages/google at the local Google, with a fresh encryption key. */
 export function useLocalGoogle(google: LocalGoogle): void {
-  Object.assign(process.env, {
-    OMNICRM_ENCRYPTION_KEY: `bench:${randomBytes(32).toString("base64")}`,
-    GOOGLE_CLIENT_ID: google.oauth.clientId,
-    GOOGLE_CLIENT_SECRET: google.oauth.clientSecret,
-    GOOGLE_OAUTH_AUTH_URL: google.oauth.authUrl,
-    GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
-    GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
-    GOOGLE_USERINFO_URL: google.oauth.userinfoUrl,
-    GOOGLE_API_ROOT: google.gmailRootUrl,
-  });
-  resetGoogleEnv();
+  overrideGoogleEnv(localGoogleEnv({ oauth: google.oauth, apiRoot: google.gmailRootUrl }));
 }

@@ -1,23 +1,11 @@
-import { randomBytes } from "node:crypto";
 import type { Db } from "@omnicrm/db";
-import { resetGoogleEnv } from "@omnicrm/google";
+import { localGoogleEnv, overrideGoogleEnv } from "@omnicrm/google";
 import { startLocalGoogle, type LocalGoogle, type LocalGoogleOptions } from "@omnicrm/google-local";
 import { googleCallbackResponse, googleConnectResponse } from "../http/google-oauth.ts";
 import type { SessionUser } from "../trpc.ts";
 
 /** The app's origin in tests: what the redirect URI is built from. */
 export const TEST_ORIGIN = "http://localhost:3100";
-
-const GOOGLE_ENV = [
-  "OMNICRM_ENCRYPTION_KEY",
-  "GOOGLE_CLIENT_ID",
-  "GOOGLE_CLIENT_SECRET",
-  "GOOGLE_OAUTH_AUTH_URL",
-  "GOOGLE_OAUTH_TOKEN_URL",
-  "GOOGLE_OAUTH_REVOKE_URL",
-  "GOOGLE_USERINFO_URL",
-  "GOOGLE_API_ROOT",
-] as const;
 
 /**
  * Starts a local Google and points packages/google at it (a fresh encryption key, the local
@@ -33,27 +21,14 @@ export async function startGoogleForTests(
     ...options,
     oauth: { redirectUris: [`${TEST_ORIGIN}/api/google/callback`], ...options.oauth },
   });
-  const saved = Object.fromEntries(GOOGLE_ENV.map((key) => [key, process.env[key]]));
-  Object.assign(process.env, {
-    OMNICRM_ENCRYPTION_KEY: `k1:${randomBytes(32).toString("base64")}`,
-    GOOGLE_CLIENT_ID: google.oauth.clientId,
-    GOOGLE_CLIENT_SECRET: google.oauth.clientSecret,
-    GOOGLE_OAUTH_AUTH_URL: google.oauth.authUrl,
-    GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
-    GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
-    GOOGLE_USERINFO_URL: google.oauth.userinfoUrl,
-    GOOGLE_API_ROOT: `${google.url}/`,
-  });
-  resetGoogleEnv();
+  const restore = overrideGoogleEnv(
+    localGoogleEnv({ oauth: google.oauth, apiRoot: `${google.url}/` }),
+  );
   return {
     google,
     stop: async () => {
       await google.close();
-      for (const key of GOOGLE_ENV) {
-        if (saved[key] === undefined) delete process.env[key];
-        else process.env[key] = saved[key];
-      }
-      resetGoogleEnv();
+      restore();
     },
   };
 }

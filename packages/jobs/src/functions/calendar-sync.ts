@@ -11,7 +11,7 @@ import {
   type CalendarPlan,
 } from "../sync/calendar.ts";
 import type { SyncDeps } from "../sync/context.ts";
-import { guarded, recordFailure } from "./failures.ts";
+import { channelSyncOptions, guarded, recordFailure } from "./failures.ts";
 
 export function createCalendarSync(deps: () => SyncDeps) {
   return inngest.createFunction(
@@ -19,15 +19,7 @@ export function createCalendarSync(deps: () => SyncDeps) {
       id: "calendar-sync",
       name: "Google Calendar sync",
       triggers: [calendarSyncRequested],
-      concurrency: [{ key: "event.data.userId", limit: 1 }],
-      retries: 6,
-      onFailure: async ({ event, error }) => {
-        await recordCalendarFailure(
-          deps(),
-          (event.data.event as { data: { userId: string } }).data.userId,
-          error.message,
-        );
-      },
+      ...channelSyncOptions("calendar", deps),
     },
     async ({ event, step, runId }) => {
       const actor = { userId: event.data.userId };

@@ -57,3 +57,18 @@ export function userFacing(message: string): string {
     ? `The sync stopped: ${first}`
     : "The sync stopped after several attempts; it will try again at the next scheduled run.";
 }
+
+/**
+ * What every channel's sync function shares: one run per user at a time (the quota pacer
+ * spaces the calls inside it), Inngest's retries, and the failure recorded on the channel.
+ */
+export function channelSyncOptions(kind: sync.SyncChannelKind, deps: () => SyncDeps) {
+  return {
+    concurrency: [{ key: "event.data.userId", limit: 1 }] as [{ key: string; limit: number }],
+    retries: 6 as const,
+    onFailure: async ({ event, error }: { event: { data: { event: unknown } }; error: Error }) => {
+      const { userId } = (event.data.event as { data: { userId: string } }).data;
+      await recordFailure(deps(), kind, userId, error.message);
+    },
+  };
+}

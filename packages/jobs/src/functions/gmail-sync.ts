@@ -13,7 +13,7 @@ import {
   type GmailBatchCounts,
   type GmailPlan,
 } from "../sync/gmail.ts";
-import { guarded, recordFailure } from "./failures.ts";
+import { channelSyncOptions, guarded, recordFailure } from "./failures.ts";
 
 /** Messages fetched per step: small enough that a retried step redoes little. */
 export const GMAIL_BATCH = 50;
@@ -24,16 +24,7 @@ export function createGmailSync(deps: () => SyncDeps) {
       id: "gmail-sync",
       name: "Gmail sync",
       triggers: [gmailSyncRequested],
-      // One run per user at a time; the quota pacer spaces the calls inside it.
-      concurrency: [{ key: "event.data.userId", limit: 1 }],
-      retries: 6,
-      onFailure: async ({ event, error }) => {
-        await recordGmailFailure(
-          deps(),
-          (event.data.event as { data: { userId: string } }).data.userId,
-          error.message,
-        );
-      },
+      ...channelSyncOptions("gmail", deps),
     },
     async ({ event, step, runId }) => {
       const actor = { userId: event.data.userId };

@@ -5,11 +5,10 @@
  * the way Inngest would (a fresh engine per execution, failed steps retried with the earlier
  * steps memoized). Not exported from the package: tests only.
  */
-import { randomBytes } from "node:crypto";
 import { sync, type Actor } from "@omnicrm/core";
 import type { Db } from "@omnicrm/db";
 import { createTestDatabase, type TestDatabase } from "@omnicrm/db/testing";
-import { finishConnect, resetGoogleEnv, startConnect } from "@omnicrm/google";
+import { finishConnect, localGoogleEnv, overrideGoogleEnv, startConnect } from "@omnicrm/google";
 import {
   createManualClock,
   startLocalGoogle,
@@ -56,19 +55,10 @@ export async function startHarness(
     startLocalGoogle({ seed: 7, ...options.google, clock }),
     createTestDatabase(),
   ]);
-  Object.assign(process.env, {
-    OMNICRM_ENCRYPTION_KEY: `k1:${randomBytes(32).toString("base64")}`,
-    OMNICRM_PREVIOUS_ENCRYPTION_KEYS: "",
-    GOOGLE_CLIENT_ID: google.oauth.clientId,
-    GOOGLE_CLIENT_SECRET: google.oauth.clientSecret,
-    GOOGLE_OAUTH_AUTH_URL: google.oauth.authUrl,
-    GOOGLE_OAUTH_TOKEN_URL: google.oauth.tokenUrl,
-    GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
-    GOOGLE_USERINFO_URL: google.oauth.userinfoUrl,
-    GOOGLE_API_ROOT: google.gmailRootUrl,
+  const restoreEnv = overrideGoogleEnv({
+    ...localGoogleEnv({ oauth: google.oauth, apiRoot: google.gmailRootUrl }),
     GOOGLE_TIMEOUT_MS: "5000",
   });
-  resetGoogleEnv();
   const deps: SyncDeps = {
     db: testDb.db,
     now: () => new Date(clock()),
@@ -84,13 +74,11 @@ export async function startHarness(
     testDb,
     db: testDb.db,
     deps,
-    setGoogleTimeout: (ms) => {
-      process.env.GOOGLE_TIMEOUT_MS = String(ms);
-      resetGoogleEnv();
-    },
+    // Put back with the rest by restoreEnv (the value it saved is the one before the harness).
+    setGoogleTimeout: (ms) => void overrideGoogleEnv({ GOOGLE_TIMEOUT_MS: String(ms) }),
     close: async () => {
       await Promise.all([google.close(), testDb.drop()]);
-      resetGoogleEnv();
+      restoreEnv();
     },
   };
 }

@@ -92,6 +92,59 @@ function useSavePreferences(onSaved: () => void) {
   return { save, submit, errors, setErrors, formError };
 }
 
+/** The never-log list, one address or domain per line; shared by both channels. */
+function NeverLogField({
+  id,
+  value,
+  onChange,
+  error,
+  placeholder,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  placeholder: string;
+}) {
+  return (
+    <FormField id={id} label="Never log these people" error={error} description={NEVER_LOG_HINT}>
+      <Textarea
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        rows={3}
+        placeholder={placeholder}
+        spellCheck={false}
+        autoCapitalize="none"
+      />
+    </FormField>
+  );
+}
+
+/** The form's error, Save, and whether there is anything to save. */
+function SaveRow({
+  pending,
+  dirty,
+  formError,
+}: {
+  pending: boolean;
+  dirty: boolean;
+  formError: { message: string; requestId: string | null } | undefined;
+}) {
+  return (
+    <>
+      {formError ? <FormAlert message={formError.message} requestId={formError.requestId} /> : null}
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="submit" disabled={pending || !dirty}>
+          <SaveIcon aria-hidden="true" /> {pending ? "Saving…" : "Save"}
+        </Button>
+        <p className="text-sm text-muted-foreground" aria-live="polite">
+          {dirty ? "You have unsaved changes." : null}
+        </p>
+      </div>
+    </>
+  );
+}
+
 const NEVER_LOG_HINT =
   "One per line: an address (name@example.com) or a whole domain (@lawfirm.com). Mail and events with them are never logged.";
 
@@ -301,31 +354,15 @@ export function GmailPreferencesForm({
         hint="Mail with an unsubscribe link or sent in bulk."
       />
 
-      <FormField
+      <NeverLogField
         id="gmail-never-log"
-        label="Never log these people"
+        value={neverLog}
+        onChange={setNeverLog}
         error={errors.neverLog}
-        description={NEVER_LOG_HINT}
-      >
-        <Textarea
-          value={neverLog}
-          onChange={(e) => setNeverLog(e.target.value)}
-          rows={3}
-          placeholder="e.g. @lawfirm.example"
-          spellCheck={false}
-          autoCapitalize="none"
-        />
-      </FormField>
+        placeholder="e.g. @lawfirm.example"
+      />
 
-      {formError ? <FormAlert message={formError.message} requestId={formError.requestId} /> : null}
-      <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={save.isPending || !dirty}>
-          <SaveIcon aria-hidden="true" /> {save.isPending ? "Saving…" : "Save"}
-        </Button>
-        <p className="text-sm text-muted-foreground" aria-live="polite">
-          {dirty ? "You have unsaved changes." : null}
-        </p>
-      </div>
+      <SaveRow pending={save.isPending} dirty={dirty} formError={formError} />
     </form>
   );
 }
@@ -482,31 +519,15 @@ export function CalendarPreferencesForm({
         </FormField>
       </div>
 
-      <FormField
+      <NeverLogField
         id="calendar-never-log"
-        label="Never log these people"
+        value={neverLog}
+        onChange={setNeverLog}
         error={errors.neverLog}
-        description={NEVER_LOG_HINT}
-      >
-        <Textarea
-          value={neverLog}
-          onChange={(e) => setNeverLog(e.target.value)}
-          rows={3}
-          placeholder="e.g. family@example.com"
-          spellCheck={false}
-          autoCapitalize="none"
-        />
-      </FormField>
+        placeholder="e.g. family@example.com"
+      />
 
-      {formError ? <FormAlert message={formError.message} requestId={formError.requestId} /> : null}
-      <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={save.isPending || !dirty}>
-          <SaveIcon aria-hidden="true" /> {save.isPending ? "Saving…" : "Save"}
-        </Button>
-        <p className="text-sm text-muted-foreground" aria-live="polite">
-          {dirty ? "You have unsaved changes." : null}
-        </p>
-      </div>
+      <SaveRow pending={save.isPending} dirty={dirty} formError={formError} />
     </form>
   );
 }
