@@ -15,6 +15,12 @@ const schema = z.object({
   OMNICRM_AI_API: z.enum(["responses", "chat"]).default("responses"),
   /** Per-user guardrails. */
   OMNICRM_AI_REQUESTS_PER_MINUTE: positiveInt(20),
+  /** Model calls per user per minute by background jobs (embeddings, insight refreshes). */
+  OMNICRM_AI_BACKGROUND_REQUESTS_PER_MINUTE: positiveInt(60),
+  /** The longest answer one model call may write. */
+  OMNICRM_AI_MAX_OUTPUT_TOKENS: positiveInt(2_000),
+  /** Dimensions of the embedding vectors (models that support shortening return this many). */
+  OMNICRM_AI_EMBEDDING_DIMENSIONS: positiveInt(256),
   OMNICRM_AI_DAILY_TOKENS: positiveInt(200_000),
   OMNICRM_AI_MONTHLY_TOKENS: positiveInt(3_000_000),
   OMNICRM_AI_DAILY_COST_USD: usd(2),

@@ -27,6 +27,7 @@ beforeEach(() => {
 const now = new Date("2026-11-23T12:00:00Z");
 const limits: AiLimits = {
   requestsPerMinute: 100,
+  backgroundRequestsPerMinute: 100,
   dailyTokens: 200_000,
   monthlyTokens: 3_000_000,
   dailyCostUsd: 2,
@@ -172,7 +173,7 @@ describe("budgets", () => {
     // The next day starts over.
     await expect(
       checkBudget(testDb.db, userId, new Date("2026-11-24T00:00:01Z"), small),
-    ).resolves.toBeUndefined();
+    ).resolves.toMatchObject({ today: { tokens: 0 } });
   });
 
   it("words the default daily budget with thousands separators", async () => {
@@ -266,7 +267,9 @@ describe("budgets", () => {
     await testDb.db.aiUsage.deleteMany({ where: { userId: heavy } });
     await checkBudget(testDb.db, heavy, now, tight);
     await expect(checkBudget(testDb.db, heavy, now, tight)).rejects.toThrow(/this minute/);
-    await expect(checkBudget(testDb.db, light, now, tight)).resolves.toBeUndefined();
+    await expect(checkBudget(testDb.db, light, now, tight)).resolves.toMatchObject({
+      today: { tokens: 0 },
+    });
   });
 });
 

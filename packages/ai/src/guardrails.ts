@@ -6,6 +6,8 @@ import { aiEnv } from "./env.ts";
 /** Per-user limits on AI use. */
 export interface AiLimits {
   requestsPerMinute: number;
+  /** Background jobs (embeddings, insight refreshes) have their own window, so they never use up the minute of someone chatting. */
+  backgroundRequestsPerMinute: number;
   dailyTokens: number;
   monthlyTokens: number;
   dailyCostUsd: number;
@@ -22,6 +24,7 @@ export interface AiPrices {
 export function limitsFromEnv(env = aiEnv()): AiLimits {
   return {
     requestsPerMinute: env.OMNICRM_AI_REQUESTS_PER_MINUTE,
+    backgroundRequestsPerMinute: env.OMNICRM_AI_BACKGROUND_REQUESTS_PER_MINUTE,
     dailyTokens: env.OMNICRM_AI_DAILY_TOKENS,
     monthlyTokens: env.OMNICRM_AI_MONTHLY_TOKENS,
     dailyCostUsd: env.OMNICRM_AI_DAILY_COST_USD,
@@ -184,22 +187,22 @@ function secondsUntil(when: Date, now: Date): number {
   return Math.max(1, Math.ceil((when.getTime() - now.getTime()) / 1000));
 }
 
-const limiters = new WeakMap<Db, Map<number, RateLimiterPrisma>>();
+const limiters = new WeakMap<Db, Map<string, RateLimiterPrisma>>();
 
-function minuteLimiter(db: Db, points: number): RateLimiterPrisma {
-  let byPoints = limiters.get(db);
-  if (!byPoints) limiters.set(db, (byPoints = new Map<number, RateLimiterPrisma>()));
-  let limiter = byPoints.get(points);
+function minuteLimiter(db: Db, keyPrefix: "ai" | "ai-background", points: number) {
+  let byKey = limiters.get(db);
+  if (!byKey) limiters.set(db, (byKey = new Map<string, RateLimiterPrisma>()));
+  let limiter = byKey.get(`${keyPrefix}:${points}`);
   if (!limiter) {
     limiter = new RateLimiterPrisma({
       storeClient: db,
       tableName: "rateLimit",
-      keyPrefix: "ai",
+      keyPrefix,
       points,
       duration: 60,
       clearExpiredByTimeout: false,
     });
-    byPoints.set(points, limiter);
+    byKey.set(`${keyPrefix}:${points}`, limiter);
   }
   return limiter;
 }
@@ -207,17 +210,20 @@ function minuteLimiter(db: Db, points: number): RateLimiterPrisma {
 /**
  * Call BEFORE every model call. Refuses with a BudgetExceededError when the user has used
  * today's or this month's tokens or money (UTC), or made too many AI requests this minute;
- * otherwise counts this request against the minute.
+ * otherwise counts this request against the minute and returns the use so far.
  *
  * The budgets are checked first, so a refused request does not use up the minute's requests.
+ * Background calls count against their own per-minute window.
  */
 export async function checkBudget(
   db: Db,
   userId: string,
   now: Date = new Date(),
   limits: AiLimits = limitsFromEnv(),
-): Promise<void> {
-  const { today, month } = await usageSummary(db, userId, now, limits);
+  { background = false }: { background?: boolean } = {},
+): Promise<UsageSummary> {
+  const summary = await usageSummary(db, userId, now, limits);
+  const { today, month } = summary;
   for (const [period, usage] of [
     ["day", today],
     ["month", month],
@@ -242,7 +248,11 @@ export async function checkBudget(
   }
 
   try {
-    await minuteLimiter(db, limits.requestsPerMinute).consume(userId, 1);
+    await (
+      background
+        ? minuteLimiter(db, "ai-background", limits.backgroundRequestsPerMinute)
+        : minuteLimiter(db, "ai", limits.requestsPerMinute)
+    ).consume(userId, 1);
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error;
     const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
@@ -252,4 +262,5 @@ export async function checkBudget(
       "minute",
     );
   }
+  return summary;
 }

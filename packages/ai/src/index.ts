@@ -25,3 +25,19 @@ export {
   type UsageKind,
   type UsageSummary,
 } from "./guardrails.ts";
+export { guardModels, estimateTokens, type GuardOptions, type GuardedModels } from "./guarded.ts";
+export {
+  redactText,
+  redactJson,
+  redactPrompt,
+  EMAIL_PLACEHOLDER,
+  PHONE_PLACEHOLDER,
+} from "./redaction.ts";
+export {
+  assistantTools,
+  contactUrl,
+  WRITE_TOOLS,
+  type AssistantTools,
+  type AssistantToolName,
+  type ToolContext,
+} from "./tools/index.ts";

@@ -17,3 +17,4 @@ export * as home from "./home/index.ts";
 export * as imports from "./imports/index.ts";
 export * as duplicates from "./duplicates/index.ts";
 export * as sync from "./sync/index.ts";
+export * as assistant from "./assistant/index.ts";

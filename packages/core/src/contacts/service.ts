@@ -51,6 +51,8 @@ export interface ContactRecord extends ContactListItem {
   phones: string[];
   source: string | null;
   nextInteractionAt: Date | null;
+  /** Whether the assistant may use this record. */
+  aiConsent: boolean;
 }
 
 export interface ContactPage {
@@ -102,6 +104,7 @@ const recordSelect = {
   tags: { select: tagSelect },
   source: true,
   nextInteractionAt: true,
+  aiConsent: true,
   emails: { select: { email: true }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] },
   phones: { select: { phone: true }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] },
 } satisfies Prisma.ContactSelect;
@@ -135,6 +138,7 @@ function toRecord(row: RecordRow): ContactRecord {
     phones: row.phones.map((p) => p.phone),
     source: row.source,
     nextInteractionAt: row.nextInteractionAt,
+    aiConsent: row.aiConsent,
   };
 }
 

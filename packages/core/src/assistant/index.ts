@@ -1,0 +1,44 @@
+export * from "./schemas.ts";
+export { getAiSettings, updateAiSettings, type AiSettingsRecord } from "./settings.ts";
+export {
+  setAiConsent,
+  consentingContactIds,
+  forgetDerivedAiData,
+  CONSENT_WITHHELD,
+} from "./consent.ts";
+export {
+  recordAuditEvent,
+  listAuditEvents,
+  type AiFeature,
+  type AuditOutcome,
+  type AuditedRecords,
+  type AuditEventInput,
+  type AuditEventRecord,
+} from "./audit.ts";
+export {
+  createThread,
+  listThreads,
+  getThread,
+  renameThread,
+  deleteThread,
+  saveThreadMessages,
+  THREAD_NOT_FOUND,
+  NEW_THREAD_TITLE,
+  type ThreadRecord,
+  type ThreadWithMessages,
+  type StoredChatMessage,
+} from "./threads.ts";
+export {
+  ConsentWithheldError,
+  searchContactsForAssistant,
+  contactForAssistant,
+  attentionForAssistant,
+  upcomingForAssistant,
+  requireConsentingContact,
+  assistantContactSearchSchema,
+  type AssistantContactSummary,
+  type AssistantContactRecord,
+  type AssistantContactDossier,
+  type AssistantAttention,
+  type AssistantSession,
+} from "./views.ts";

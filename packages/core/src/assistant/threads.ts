@@ -1,0 +1,204 @@
+import type { Db, Prisma } from "@omnicrm/db";
+import type { Actor } from "../actor.ts";
+import { NotFoundError } from "../errors.ts";
+import { cursorDate, decodeKeyset, encodeKeyset } from "../shared/cursor.ts";
+import type { Tx } from "../shared/db.ts";
+import { firstLine } from "../shared/text.ts";
+import {
+  threadIdInputSchema,
+  threadListInputSchema,
+  threadRenameSchema,
+  type ThreadListInput,
+  type ThreadRenameInput,
+} from "./schemas.ts";
+
+export const THREAD_NOT_FOUND = "This conversation does not exist or was deleted.";
+export const NEW_THREAD_TITLE = "New conversation";
+const TITLE_LENGTH = 60;
+
+export interface ThreadRecord {
+  id: string;
+  title: string;
+  titleSetByUser: boolean;
+  createdAt: Date;
+  lastMessageAt: Date;
+}
+
+/** A stored message, in the AI SDK's UI message shape. */
+export interface StoredChatMessage {
+  id: string;
+  role: "user" | "assistant";
+  parts: Prisma.JsonValue[];
+  metadata?: Prisma.JsonValue;
+}
+
+export interface ThreadWithMessages extends ThreadRecord {
+  messages: StoredChatMessage[];
+}
+
+const threadSelect = {
+  id: true,
+  title: true,
+  titleSetByUser: true,
+  createdAt: true,
+  lastMessageAt: true,
+} satisfies Prisma.ChatThreadSelect;
+
+async function requireThread(db: Db | Tx, actor: Actor, id: string): Promise<ThreadRecord> {
+  const thread = await db.chatThread.findFirst({
+    where: { id, userId: actor.userId },
+    select: threadSelect,
+  });
+  if (!thread) throw new NotFoundError(THREAD_NOT_FOUND);
+  return thread;
+}
+
+export async function createThread(db: Db, actor: Actor): Promise<ThreadRecord> {
+  return db.chatThread.create({
+    data: { userId: actor.userId, title: NEW_THREAD_TITLE },
+    select: threadSelect,
+  });
+}
+
+const LIST = "threads";
+
+/** The actor's conversations, the most recently active first. */
+export async function listThreads(
+  db: Db,
+  actor: Actor,
+  input: ThreadListInput = {},
+): Promise<{ items: ThreadRecord[]; nextCursor: string | null }> {
+  const { limit, cursor: rawCursor } = threadListInputSchema.parse(input);
+  const where: Prisma.ChatThreadWhereInput[] = [{ userId: actor.userId }];
+  if (rawCursor) {
+    const cursor = decodeKeyset(rawCursor, LIST, 1);
+    const at = cursorDate(cursor.values[0]);
+    where.push({
+      OR: [{ lastMessageAt: { lt: at } }, { lastMessageAt: at, id: { lt: cursor.id } }],
+    });
+  }
+  const rows = await db.chatThread.findMany({
+    where: { AND: where },
+    orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: threadSelect,
+  });
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeKeyset(LIST, [last.lastMessageAt.toISOString()], last.id)
+        : null,
+  };
+}
+
+/** A conversation with all its messages, in order. */
+export async function getThread(
+  db: Db | Tx,
+  actor: Actor,
+  input: { id: string },
+): Promise<ThreadWithMessages> {
+  const { id } = threadIdInputSchema.parse(input);
+  const thread = await requireThread(db, actor, id);
+  const messages = await db.chatMessage.findMany({
+    where: { threadId: id, userId: actor.userId },
+    orderBy: { position: "asc" },
+    select: { id: true, role: true, parts: true, metadata: true },
+  });
+  return {
+    ...thread,
+    messages: messages.map((m) => ({
+      id: m.id,
+      role: m.role === "user" ? "user" : "assistant",
+      parts: Array.isArray(m.parts) ? m.parts : [],
+      ...(m.metadata === null ? {} : { metadata: m.metadata }),
+    })),
+  };
+}
+
+export async function renameThread(
+  db: Db,
+  actor: Actor,
+  input: ThreadRenameInput,
+): Promise<ThreadRecord> {
+  const { id, title } = threadRenameSchema.parse(input);
+  await requireThread(db, actor, id);
+  return db.chatThread.update({
+    where: { id },
+    data: { title, titleSetByUser: true },
+    select: threadSelect,
+  });
+}
+
+export async function deleteThread(
+  db: Db,
+  actor: Actor,
+  input: { id: string },
+): Promise<{ id: string }> {
+  const { id } = threadIdInputSchema.parse(input);
+  await requireThread(db, actor, id);
+  await db.chatThread.delete({ where: { id } });
+  return { id };
+}
+
+/** The automatic title: the first line of the first question. */
+function titleFrom(messages: StoredChatMessage[]): string | null {
+  const first = messages.find((m) => m.role === "user");
+  const text = first?.parts
+    .map((part) =>
+      part &&
+      typeof part === "object" &&
+      !Array.isArray(part) &&
+      part.type === "text" &&
+      typeof part.text === "string"
+        ? part.text
+        : "",
+    )
+    .join(" ")
+    .trim();
+  return text ? firstLine(text, TITLE_LENGTH) : null;
+}
+
+/**
+ * Stores a conversation's messages: the first `keep` stored messages stay as they are, and
+ * `messages` (the whole conversation) replaces everything after them. So a new turn writes only
+ * its question and answer, and a regenerated answer replaces the old one.
+ */
+export async function saveThreadMessages(
+  db: Db,
+  actor: Actor,
+  input: { threadId: string; keep: number; messages: StoredChatMessage[] },
+): Promise<void> {
+  const { threadId, messages } = input;
+  const keep = Math.max(0, Math.min(input.keep, messages.length));
+  await db.$transaction(async (tx) => {
+    const thread = await requireThread(tx, actor, threadId);
+    await tx.chatMessage.deleteMany({
+      where: {
+        threadId,
+        userId: actor.userId,
+        OR: [{ position: { gte: keep } }, { id: { in: messages.slice(keep).map((m) => m.id) } }],
+      },
+    });
+    if (messages.length > keep) {
+      await tx.chatMessage.createMany({
+        data: messages.slice(keep).map((message, index) => ({
+          threadId,
+          userId: actor.userId,
+          id: message.id,
+          position: keep + index,
+          role: message.role,
+          parts: message.parts,
+          metadata: message.metadata ?? undefined,
+        })),
+      });
+    }
+    const title = thread.titleSetByUser ? null : titleFrom(messages);
+    await tx.chatThread.update({
+      where: { id: threadId },
+      data: { lastMessageAt: new Date(), ...(title ? { title } : {}) },
+    });
+  });
+}
