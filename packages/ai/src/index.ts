@@ -41,3 +41,10 @@ export {
   type AssistantToolName,
   type ToolContext,
 } from "./tools/index.ts";
+export {
+  handleChatTurn,
+  chatErrorMessage,
+  MAX_STEPS,
+  type ChatTurnOptions,
+} from "./chat/handler.ts";
+export { chatRequestSchema, MAX_QUESTION_LENGTH, type ChatRequest } from "./chat/request.ts";
