@@ -60,6 +60,7 @@ Object.assign(env, {
   OMNICRM_AI_EMBEDDING_MODEL: "text-embedding-local",
   // Small enough that one long answer uses up a day (the budget spec), ample for the others.
   OMNICRM_AI_DAILY_TOKENS: "20000",
+  OMNICRM_AI_MAX_OUTPUT_TOKENS: "20000",
   OMNICRM_AI_REQUESTS_PER_MINUTE: "200",
 });
 for (const key of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) {
