@@ -48,3 +48,4 @@ export {
   type ChatTurnOptions,
 } from "./chat/handler.ts";
 export { chatRequestSchema, MAX_QUESTION_LENGTH, type ChatRequest } from "./chat/request.ts";
+export { chatInstructions } from "./chat/instructions.ts";
