@@ -211,7 +211,7 @@ function tokensOf(
  * Passes a model's stream through, and calls `settle` once when it ends, fails or is
  * cancelled, with the usage the model reported (if it got that far) and the text it streamed.
  */
-function meterStream(
+export function meterStream(
   stream: ReadableStream<LanguageModelV4StreamPart>,
   settle: (usage: LanguageModelV4Usage | undefined, text: string) => Promise<void>,
 ): ReadableStream<LanguageModelV4StreamPart> {

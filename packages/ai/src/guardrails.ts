@@ -290,3 +290,43 @@ export async function checkBudget(
   }
   return summary;
 }
+
+export interface FeatureUsage {
+  feature: string;
+  model: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** This month's (UTC) use per feature and model, the most expensive first. */
+export async function usageByFeature(
+  db: Db,
+  userId: string,
+  now: Date = new Date(),
+): Promise<FeatureUsage[]> {
+  const month = startOfUtcMonth(now);
+  const nextMonth = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
+  const groups = await db.aiUsage.groupBy({
+    by: ["feature", "model"],
+    where: { userId, createdAt: { gte: month, lt: nextMonth } },
+    _count: { _all: true },
+    _sum: { inputTokens: true, outputTokens: true, costMicros: true },
+  });
+  return groups
+    .map((g) => ({
+      feature: g.feature,
+      model: g.model,
+      calls: g._count._all,
+      inputTokens: g._sum.inputTokens ?? 0,
+      outputTokens: g._sum.outputTokens ?? 0,
+      costUsd: Number(g._sum.costMicros ?? 0n) / 1_000_000,
+    }))
+    .sort(
+      (a, b) =>
+        b.costUsd - a.costUsd ||
+        b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) ||
+        a.feature.localeCompare(b.feature),
+    );
+}

@@ -17,6 +17,8 @@ export {
   pricesFromEnv,
   recordUsage,
   usageSummary,
+  usageByFeature,
+  type FeatureUsage,
   type AiLimits,
   type AiPrices,
   type BudgetScope,

@@ -72,6 +72,53 @@ describe("ai settings", () => {
     }
   });
 
+  it("breaks this month's use down per feature and model, for the user only", async () => {
+    const user = await testDb.db.user.create({ data: { email: "breakdown@ai.test" } });
+    const record = (
+      feature: string,
+      model: string,
+      inputTokens: number,
+      outputTokens = 0,
+      at?: string,
+    ) =>
+      recordUsage(testDb.db, {
+        userId: user.id,
+        feature,
+        model,
+        inputTokens,
+        outputTokens,
+        ...(at ? { at: new Date(at) } : {}),
+      });
+    await record("chat", "gpt-4.1-mini", 1_000, 200);
+    await record("chat", "gpt-4.1-mini", 500, 100);
+    await record("embeddings", "text-embedding-3-small", 4_000);
+    await record("insights", "gpt-4.1-mini", 100_000, 10_000, "2026-01-01T00:00:00Z");
+    const rows = await callerFor({
+      id: user.id,
+      email: user.email,
+      name: null,
+    }).ai.usageByFeature();
+    expect(rows).toEqual([
+      {
+        feature: "chat",
+        model: "gpt-4.1-mini",
+        calls: 2,
+        inputTokens: 1_500,
+        outputTokens: 300,
+        costUsd: (1_500 * 0.4 + 300 * 1.6) / 1e6,
+      },
+      {
+        feature: "embeddings",
+        model: "text-embedding-3-small",
+        calls: 1,
+        inputTokens: 4_000,
+        outputTokens: 0,
+        costUsd: (4_000 * 0.02) / 1e6,
+      },
+    ]);
+    expect(await callerFor(bob).ai.usageByFeature()).toEqual([]);
+  });
+
   it("refuses a signed-out caller", async () => {
     const error = await callerFor(null)
       .ai.settings()

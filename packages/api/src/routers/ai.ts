@@ -3,6 +3,7 @@ import {
   createAiProvider,
   guardModels,
   testConnection,
+  usageByFeature,
   usageSummary,
 } from "@omnicrm/ai";
 import { aiStatus } from "../ai-status.ts";
@@ -14,6 +15,9 @@ export const aiRouter = createTRPCRouter({
     ...aiStatus(),
     usage: await usageSummary(ctx.db, ctx.actor.userId),
   })),
+
+  /** This month's calls, tokens and cost per feature and model. */
+  usageByFeature: protectedProcedure.query(({ ctx }) => usageByFeature(ctx.db, ctx.actor.userId)),
 
   /**
    * Makes one minimal call to the provider and says whether it answered. It is a model call

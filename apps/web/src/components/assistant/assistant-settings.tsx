@@ -135,6 +135,55 @@ function Provider() {
   );
 }
 
+const featureLabels: Record<string, string> = {
+  chat: "Chat",
+  insights: "Insights",
+  embeddings: "Search index",
+  search: "Search queries",
+  connection_test: "Connection tests",
+};
+
+/** This month's calls per feature and model: where the budget went. */
+function UsageBreakdown() {
+  const trpc = useTRPC();
+  const rows = useQuery(trpc.ai.usageByFeature.queryOptions());
+  if (rows.isError) return <SectionError error={rows.error} what="the usage per feature" />;
+  if (!rows.data || rows.data.length === 0) return null;
+  return (
+    <div className="overflow-x-auto sm:col-span-2">
+      <table className="w-full text-sm">
+        <caption className="mb-1 text-left text-sm font-semibold">This month, per feature</caption>
+        <thead className="text-xs text-muted-foreground">
+          <tr>
+            <th className="py-1 pr-3 text-left font-medium">Feature</th>
+            <th className="py-1 pr-3 text-left font-medium">Model</th>
+            <th className="py-1 pr-3 text-right font-medium">Calls</th>
+            <th className="py-1 pr-3 text-right font-medium">Tokens in</th>
+            <th className="py-1 pr-3 text-right font-medium">Tokens out</th>
+            <th className="py-1 text-right font-medium">Cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.data.map((row) => (
+            <tr key={`${row.feature}:${row.model}`} className="border-t">
+              <td className="py-1 pr-3">{featureLabels[row.feature] ?? row.feature}</td>
+              <td className="py-1 pr-3 font-mono text-xs">{row.model}</td>
+              <td className="py-1 pr-3 text-right tabular-nums">{numbers.format(row.calls)}</td>
+              <td className="py-1 pr-3 text-right tabular-nums">
+                {numbers.format(row.inputTokens)}
+              </td>
+              <td className="py-1 pr-3 text-right tabular-nums">
+                {numbers.format(row.outputTokens)}
+              </td>
+              <td className="py-1 text-right tabular-nums">{dollars.format(row.costUsd)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Usage() {
   const trpc = useTRPC();
   const settings = useQuery(trpc.ai.settings.queryOptions());
@@ -195,6 +244,7 @@ function Usage() {
             <p className="text-xs text-muted-foreground sm:col-span-2">
               At most {settings.data.usage.requestsPerMinute} model calls a minute.
             </p>
+            <UsageBreakdown />
           </div>
         )}
       </CardContent>
