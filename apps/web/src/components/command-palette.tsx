@@ -7,6 +7,7 @@ import {
   MoonIcon,
   PlusIcon,
   RefreshCwIcon,
+  SparklesIcon,
   SunIcon,
   UserIcon,
   UsersIcon,
@@ -57,6 +58,12 @@ export function CommandPalette() {
     { label: "Add a contact", icon: PlusIcon, run: () => go("/contacts/new") },
     { label: "Go to contacts", icon: UsersIcon, run: () => go("/contacts") },
     { label: "Go home", icon: HomeIcon, run: () => go("/") },
+    { label: "Ask the assistant", icon: SparklesIcon, run: () => go("/assistant") },
+    {
+      label: "Assistant settings and usage",
+      icon: SparklesIcon,
+      run: () => go("/settings/assistant"),
+    },
     { label: "Google sync settings", icon: RefreshCwIcon, run: () => go("/settings/sync") },
     {
       label: `Switch to ${dark ? "light" : "dark"} theme`,
