@@ -46,7 +46,9 @@ export function practiceModel(request: ModelRequest): Script | undefined {
     const output = lastResult(request, "searchContacts");
     const contact = firstContact(output);
     if (!contact)
-      return text(`I could not find anyone called ${who[1]}. ${String(output?.note ?? "")}`);
+      return text(
+        `I could not find anyone called ${who[1]}. ${typeof output?.note === "string" ? output.note : ""}`,
+      );
     return text(`[${contact.name}](${contact.url}) is one of your clients.`);
   }
 
