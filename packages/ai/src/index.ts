@@ -41,3 +41,17 @@ export {
   type AssistantToolName,
   type ToolContext,
 } from "./tools/index.ts";
+export {
+  contactInsight,
+  generateInsight,
+  AiNotConfiguredError,
+  InsightGenerationError,
+  buildInsightRequest,
+  INSIGHT_PROMPT_VERSION,
+  type InsightAvailability,
+  type InsightCard,
+  type InsightChanges,
+  type InsightOptions,
+  type InsightView,
+  type GenerationResult,
+} from "./insights/index.ts";
