@@ -160,7 +160,7 @@ export async function contactInsight(
       await assistant.contactInsightInputs(db, actor, contactId, now);
     }
   } catch (error) {
-    if (!(error instanceof assistant.ConsentWithheldError)) throw error;
+    if (!isConsentRefusal(error)) throw error;
     return {
       ai: availability(provider),
       consent: false,
@@ -203,8 +203,8 @@ export async function generateInsight(
   try {
     prepared = await prepare(db, actor, contactId, provider.describe.chatModelId, now);
   } catch (error) {
-    if (error instanceof assistant.ConsentWithheldError) {
-      await audit(db, actor, "refused", { detail: error.message });
+    if (isConsentRefusal(error)) {
+      await audit(db, actor, "refused", { detail: assistant.CONSENT_WITHHELD });
     }
     throw error;
   }
@@ -229,9 +229,9 @@ export async function generateInsight(
       maxRetries: options.background ? 1 : 2,
     });
   } catch (error) {
-    if (error instanceof BudgetExceededError) {
+    if (error instanceof BudgetExceededError || kindOf(error) === "rate_limited") {
       // Refused before anything was sent.
-      await audit(db, actor, "refused", { detail: error.message });
+      await audit(db, actor, "refused", { detail: (error as Error).message });
       throw error;
     }
     const message = generationFailure(error, provider.describe.baseURL);
@@ -299,6 +299,19 @@ async function audit(
       : undefined,
     detail,
   });
+}
+
+/** A domain error's kind, read from the error (`instanceof` fails across module copies). */
+function kindOf(error: unknown): string | undefined {
+  const kind = error instanceof Error ? (error as { kind?: unknown }).kind : undefined;
+  return typeof kind === "string" ? kind : undefined;
+}
+
+function isConsentRefusal(error: unknown): error is Error {
+  return (
+    error instanceof assistant.ConsentWithheldError ||
+    (kindOf(error) === "forbidden" && (error as Error).message === assistant.CONSENT_WITHHELD)
+  );
 }
 
 /** What went wrong with the provider, in a sentence that names the host, never the key. */

@@ -1,14 +1,12 @@
 import {
-  AiNotConfiguredError,
-  BudgetExceededError,
   contactInsight,
   createAiProvider,
   generateInsight,
-  InsightGenerationError,
   type AiLimits,
   type AiProvider,
+  type BudgetExceededError,
 } from "@omnicrm/ai";
-import { assistant, NotFoundError, type Actor } from "@omnicrm/core";
+import { assistant, type Actor } from "@omnicrm/core";
 import type { Db } from "@omnicrm/db";
 import { contactsInteractionsAdded, inngest } from "../client.ts";
 
@@ -51,8 +49,8 @@ export async function staleInsights(
       const view = await contactInsight(deps.db, actor, contactId, { provider, now });
       if (view.upToDate === false) stale.push(contactId);
     } catch (error) {
-      // Deleted or consent withdrawn since: nothing to refresh.
-      if (!(error instanceof NotFoundError)) throw error;
+      // Deleted since: nothing to refresh.
+      if (domainKind(error) !== "not_found") throw error;
     }
   }
   return { contactIds: stale };
@@ -76,21 +74,37 @@ export async function refreshInsight(
     });
     return { status: result.generated ? "refreshed" : "current" };
   } catch (error) {
-    if (error instanceof BudgetExceededError) {
-      return {
-        status: "stopped",
-        message: error.scope === "minute" ? BACKGROUND_RATE_LIMITED : error.message,
-      };
+    switch (domainKind(error)) {
+      // BudgetExceededError: the day's or month's budget, or the per-minute limit.
+      case "rate_limited":
+        return {
+          status: "stopped",
+          message:
+            (error as Partial<BudgetExceededError>).scope === "minute"
+              ? BACKGROUND_RATE_LIMITED
+              : (error as Error).message,
+        };
+      // InsightGenerationError (the provider failed), AiNotConfiguredError.
+      case "conflict":
+        return { status: "stopped", message: (error as Error).message };
+      // Gone, or consent withdrawn meanwhile (ConsentWithheldError).
+      case "not_found":
+      case "forbidden":
+        return { status: "skipped" };
+      default:
+        throw error;
     }
-    if (error instanceof InsightGenerationError || error instanceof AiNotConfiguredError) {
-      return { status: "stopped", message: error.message };
-    }
-    // Gone, or consent withdrawn meanwhile (a ConsentWithheldError is a ForbiddenError).
-    if (error instanceof NotFoundError || error instanceof assistant.ConsentWithheldError) {
-      return { status: "skipped" };
-    }
-    throw error;
   }
+}
+
+/**
+ * The kind of a domain error (BudgetExceededError is "rate_limited", InsightGenerationError
+ * and AiNotConfiguredError "conflict", ConsentWithheldError "forbidden"), read from the error
+ * rather than by `instanceof`, which fails when a bundler made two copies of a module.
+ */
+function domainKind(error: unknown): string | null {
+  const kind = error instanceof Error ? (error as { kind?: unknown }).kind : undefined;
+  return typeof kind === "string" ? kind : null;
 }
 
 /**
