@@ -56,9 +56,12 @@ export interface GuardedModels {
   precheck(): Promise<UsageSummary>;
 }
 
-/** A rough token count (4 characters a token) for what cannot be counted exactly. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+/**
+ * A rough token count for what cannot be counted exactly: 4 characters a token for prose,
+ * 3 for JSON (punctuation-heavy text such as tool schemas).
+ */
+export function estimateTokens(text: string, json = ""): number {
+  return Math.ceil(text.length / 4 + json.length / 3);
 }
 
 function remainingTokens(summary: UsageSummary, prices: AiPrices): number {
@@ -113,7 +116,11 @@ export function guardModels(provider: ConfiguredAiProvider, options: GuardOption
     const summary = await check();
     const left = remainingTokens(summary, prices);
     const prompt = redact ? redactPrompt(params.prompt) : params.prompt;
-    const inputEstimate = estimateTokens(JSON.stringify(prompt));
+    // Tool definitions are sent too; JSON is dense in tokens, so count it generously.
+    const inputEstimate = estimateTokens(
+      JSON.stringify(prompt),
+      JSON.stringify(params.tools ?? []),
+    );
     if (inputEstimate >= left) {
       throw new BudgetExceededError(
         `This request (about ${tokensFormat.format(inputEstimate)} tokens) is larger than what is left of your AI budget (${tokensFormat.format(left)} tokens). Start a new conversation, or wait until the budget resets.`,

@@ -42,6 +42,13 @@ export {
   type ToolContext,
 } from "./tools/index.ts";
 export {
+  handleChatTurn,
+  chatErrorMessage,
+  MAX_STEPS,
+  type ChatTurnOptions,
+} from "./chat/handler.ts";
+export { chatRequestSchema, MAX_QUESTION_LENGTH, type ChatRequest } from "./chat/request.ts";
+export {
   contactInsight,
   generateInsight,
   AiNotConfiguredError,

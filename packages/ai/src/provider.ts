@@ -86,16 +86,26 @@ export async function testConnection(
     });
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { ok: false, message: `Could not reach the AI provider at ${host}: ${reason(error)}` };
+    return {
+      ok: false,
+      message: `Could not reach the AI provider at ${host}: ${providerFailureReason(error)}`,
+    };
   }
 }
 
-function reason(error: unknown): string {
+/**
+ * Why a call to the provider failed, as the end of a sentence ("the API key was refused."),
+ * never containing a key. Looks through the SDK's retry wrapper to the last attempt.
+ */
+export function providerFailureReason(failure: unknown): string {
+  const lastError = (failure as { lastError?: unknown } | null)?.lastError;
+  const error = lastError ?? failure;
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") return "it did not answer in time.";
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (status === 401 || status === 403) return "the API key was refused.";
-  if (status === 404) return "the embedding model or the address was not found.";
+  if (status === 404) return "the model or the address was not found.";
+  if (status === 429) return "it is rate-limiting requests; try again in a moment.";
   const code = causeCode(error);
   if (code === "ECONNREFUSED") return "nothing is listening there (connection refused).";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the host name does not resolve.";

@@ -31,3 +31,4 @@ export {
   type BackgroundJobsStatus,
 } from "./background-jobs.ts";
 export type { GmailLabelOption, SyncRequestOutcome } from "./routers/sync.ts";
+export { chatResponse } from "./http/chat.ts";

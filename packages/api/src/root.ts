@@ -1,4 +1,5 @@
 import { aiRouter } from "./routers/ai.ts";
+import { assistantRouter } from "./routers/assistant.ts";
 import { authRouter } from "./routers/auth.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { homeRouter } from "./routers/home.ts";
@@ -17,6 +18,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   ai: aiRouter,
+  assistant: assistantRouter,
   auth: authRouter,
   contacts: contactsRouter,
   home: homeRouter,

@@ -2,8 +2,12 @@
  * Errors the domain raises on purpose. Their messages are written for the user and are safe to
  * show; the API maps each kind to a transport code in one place.
  */
+const DOMAIN_ERROR = Symbol.for("omnicrm.domain-error");
+
 export abstract class DomainError extends Error {
   abstract readonly kind: "not_found" | "conflict" | "invalid" | "rate_limited" | "forbidden";
+  /** Marks domain errors so they are recognized across copies of this module (see isDomainError). */
+  readonly [DOMAIN_ERROR] = true;
   /** Field-level messages, keyed by input field name. */
   readonly fieldErrors: Record<string, string[]>;
 
@@ -38,4 +42,15 @@ export class RateLimitedError extends DomainError {
 
 export class ForbiddenError extends DomainError {
   readonly kind = "forbidden";
+}
+
+/**
+ * Whether a value is a domain error. Unlike `instanceof`, it also recognizes one made by another
+ * copy of this module, which a bundler may create (the production build of the web app does).
+ */
+export function isDomainError(value: unknown): value is DomainError {
+  return (
+    value instanceof DomainError ||
+    (typeof value === "object" && value !== null && DOMAIN_ERROR in value)
+  );
 }

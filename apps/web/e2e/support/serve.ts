@@ -1,7 +1,8 @@
 // Runs the production build through the real launcher on a database of its own: a fresh
 // database on the server in DATABASE_URL when set, otherwise an embedded PostgreSQL in a
 // temporary folder. Removes both when stopped. Google is a local Google (OAuth, Gmail and
-// Calendar with generated data) started here; no Inngest server runs, so syncs cannot.
+// Calendar with generated data) and the assistant's model a local OpenAI-compatible server
+// (support/model.ts), both started here; no Inngest server runs, so syncs cannot.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -10,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { startLocalGoogle } from "@omnicrm/google-local";
 import pg from "pg";
+import { startPracticeModel } from "./model.ts";
 
 const appDir = path.resolve(import.meta.dirname, "../..");
 
@@ -48,6 +50,18 @@ Object.assign(env, {
   GOOGLE_OAUTH_REVOKE_URL: google.oauth.revokeUrl,
   GOOGLE_USERINFO_URL: google.oauth.userinfoUrl,
   GOOGLE_API_ROOT: `${google.url}/`,
+});
+const model = await startPracticeModel();
+Object.assign(env, {
+  OPENAI_BASE_URL: model.baseURL,
+  OPENAI_API_KEY: model.apiKey,
+  OMNICRM_AI_API: "chat",
+  OMNICRM_AI_CHAT_MODEL: "gpt-local",
+  OMNICRM_AI_EMBEDDING_MODEL: "text-embedding-local",
+  // Small enough that one long answer uses up a day (the budget spec), ample for the others.
+  OMNICRM_AI_DAILY_TOKENS: "20000",
+  OMNICRM_AI_MAX_OUTPUT_TOKENS: "20000",
+  OMNICRM_AI_REQUESTS_PER_MINUTE: "200",
 });
 for (const key of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) {
   delete env[key];

@@ -1,4 +1,4 @@
-import { assistant, DomainError, type Actor } from "@omnicrm/core";
+import { assistant, isDomainError, type Actor } from "@omnicrm/core";
 import type { Db } from "@omnicrm/db";
 
 /** Who the tools act as, and where their calls are audited. */
@@ -52,13 +52,13 @@ export async function audited<T extends object>(
     });
     return result;
   } catch (error) {
-    const refusal = error instanceof DomainError;
+    const refusal = isDomainError(error);
     await assistant.recordAuditEvent(ctx.db, ctx.actor, {
       ...base,
       outcome: refusal ? "refused" : "error",
       detail: refusal ? error.message : "The tool failed.",
     });
-    if (refusal) return { error: error.message };
+    if (refusal) return { error: (error as Error).message };
     throw error;
   }
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { pageCursorSchema, pageLimitSchema, recordIdSchema } from "../shared/schemas.ts";
+import {
+  pageCursorSchema,
+  pageLimitSchema,
+  recordIdSchema,
+  timeZoneSchema,
+} from "../shared/schemas.ts";
+
+export { timeZoneSchema };
 
 /**
  * Inputs of the assistant's services: AI consent, AI settings, threads and the audit log.

@@ -53,7 +53,14 @@ async function requireThread(db: Db | Tx, actor: Actor, id: string): Promise<Thr
   return thread;
 }
 
+/** A new conversation; the latest one is reused while nothing has been said in it. */
 export async function createThread(db: Db, actor: Actor): Promise<ThreadRecord> {
+  const empty = await db.chatThread.findFirst({
+    where: { userId: actor.userId, messages: { none: {} } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: threadSelect,
+  });
+  if (empty) return empty;
   return db.chatThread.create({
     data: { userId: actor.userId, title: NEW_THREAD_TITLE },
     select: threadSelect,

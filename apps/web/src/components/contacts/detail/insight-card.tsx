@@ -11,6 +11,7 @@ import {
   SparklesIcon,
   WandSparklesIcon,
 } from "lucide-react";
+import Link from "next/link";
 import { useEffect } from "react";
 import { FormAlert } from "@/components/form-alert";
 import { Badge } from "@/components/ui/badge";
@@ -129,8 +130,14 @@ export function InsightCard({ contactId }: { contactId: string }) {
             </Notice>
           ) : !data!.ai.configured ? (
             <Notice icon={CircleAlertIcon} title="AI is not configured">
-              {data!.ai.reason} Then restart OmniCRM; the README’s “The assistant” section lists
-              every setting.
+              {data!.ai.reason} Then restart OmniCRM.{" "}
+              <Link
+                href="/settings/assistant"
+                className="text-primary underline-offset-4 hover:underline"
+              >
+                Assistant settings
+              </Link>{" "}
+              show what is active.
             </Notice>
           ) : null}
           {generate.isError ? <GenerateFailure error={generate.error} /> : null}
@@ -255,7 +262,14 @@ function GenerateFailure({ error }: { error: unknown }) {
   if (info.code === "TOO_MANY_REQUESTS") {
     return (
       <Notice icon={CircleAlertIcon} title="AI budget reached">
-        {info.message}
+        {info.message}{" "}
+        <Link
+          href="/settings/assistant"
+          className="text-primary underline-offset-4 hover:underline"
+        >
+          See your usage
+        </Link>
+        .
       </Notice>
     );
   }

@@ -18,7 +18,7 @@ const FLOW_PARENTS = new Set(["root", "blockquote", "listItem", "footnoteDefinit
  * HTML written in a note is shown as the text it is, never rendered: a block of HTML becomes a
  * paragraph that keeps its line breaks, inline HTML becomes text.
  */
-function remarkHtmlAsText() {
+export function remarkHtmlAsText() {
   const visit = (node: MdNode) => {
     if (!node.children) return;
     node.children = node.children.map((child): MdNode => {
@@ -39,13 +39,14 @@ function remarkHtmlAsText() {
   return (tree: MdNode) => visit(tree);
 }
 
-const link = "text-primary underline underline-offset-4 wrap-anywhere hover:decoration-2";
+export const linkClasses =
+  "text-primary underline underline-offset-4 wrap-anywhere hover:decoration-2";
 
 /** Notes' headings sit below the page's h1 and the section's h2. */
-const components: Components = {
+export const markdownComponents: Components = {
   a: ({ href, children }) =>
     href ? (
-      <a href={href} target="_blank" rel="noopener noreferrer nofollow" className={link}>
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow" className={linkClasses}>
         {children}
       </a>
     ) : (
@@ -54,7 +55,7 @@ const components: Components = {
   // Pictures are not loaded from notes (they could track when a note is read): a link instead.
   img: ({ src, alt }) =>
     typeof src === "string" && src ? (
-      <a href={src} target="_blank" rel="noopener noreferrer nofollow" className={link}>
+      <a href={src} target="_blank" rel="noopener noreferrer nofollow" className={linkClasses}>
         <ImageIcon aria-hidden="true" className="mr-1 inline size-4 align-[-0.15em]" />
         {alt || "Image"}
       </a>
@@ -132,7 +133,7 @@ export function NoteMarkdown({ body }: { body: string }) {
       <Markdown
         remarkPlugins={[remarkGfm, remarkHtmlAsText]}
         urlTransform={urlTransform}
-        components={components}
+        components={markdownComponents}
       >
         {body}
       </Markdown>

@@ -10,6 +10,7 @@ import {
   MegaphoneIcon,
   PencilIcon,
   PhoneIcon,
+  SparklesIcon,
   TagIcon,
   UserRoundIcon,
 } from "lucide-react";
@@ -20,6 +21,7 @@ import { formatDate } from "@/lib/format";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/react";
 import { useContactCache, type ContactRecord } from "./contact-cache";
+import { AiConsentSwitch } from "./ai-consent";
 import { ContactTags } from "./contact-tags";
 import { failureToast } from "./errors";
 import { InlineEdit } from "./inline-edit";
@@ -234,6 +236,9 @@ export function ProfileCard({
           ) : (
             <span className="text-muted-foreground">None recorded</span>
           )}
+        </Row>
+        <Row icon={SparklesIcon} label="AI consent" labelId="profile-ai-consent-label">
+          <AiConsentSwitch contact={contact} labelId="profile-ai-consent-label" />
         </Row>
       </dl>
     </Section>

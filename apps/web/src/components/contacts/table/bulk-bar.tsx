@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { DownloadIcon, TagIcon, Trash2Icon, XIcon } from "lucide-react";
+import { DownloadIcon, SparklesIcon, TagIcon, Trash2Icon, XIcon } from "lucide-react";
 import { toast } from "sonner";
 import {
   AlertDialog,
@@ -47,6 +47,7 @@ export function BulkBar({
   const setStage = useMutation(trpc.contacts.setStage.mutationOptions());
   const remove = useMutation(trpc.contacts.delete.mutationOptions());
   const restore = useMutation(trpc.contacts.restore.mutationOptions());
+  const setConsent = useMutation(trpc.assistant.setConsent.mutationOptions());
   const refresh = () => queryClient.invalidateQueries(trpc.contacts.pathFilter());
 
   if (selected.length === 0) return null;
@@ -117,6 +118,41 @@ export function BulkBar({
               }}
             >
               {stage.label}
+            </DropdownMenuItem>
+          ))}
+        </DropdownMenuContent>
+      </DropdownMenu>
+      <DropdownMenu>
+        <DropdownMenuTrigger asChild>
+          <Button variant="outline" size="sm">
+            <SparklesIcon aria-hidden="true" /> AI consent
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent>
+          <DropdownMenuLabel>May the assistant use their records?</DropdownMenuLabel>
+          {(
+            [
+              [true, "Allow", "may now be used by the assistant"],
+              [false, "Withhold", "are no longer seen by the assistant"],
+            ] as const
+          ).map(([consent, label, outcome]) => (
+            <DropdownMenuItem
+              key={label}
+              onSelect={() =>
+                void setConsent
+                  .mutateAsync({ contactIds: selected, consent })
+                  .then(async ({ changed }) => {
+                    await refresh();
+                    toast.success(
+                      changed === 0
+                        ? "Nothing to change: they already were."
+                        : `${plural(changed)} ${outcome}.`,
+                    );
+                  })
+                  .catch((e: unknown) => toast.error(describeApiError(e).message))
+              }
+            >
+              {label}
             </DropdownMenuItem>
           ))}
         </DropdownMenuContent>
