@@ -42,6 +42,11 @@ export interface GuardOptions {
   /** Embedding dimensions asked of models that can shorten their vectors. */
   embeddingDimensions?: number;
   now?: () => Date;
+  /**
+   * A budget check already under way (started with `checkBudget` before the options were
+   * known, to save a round trip): the first model call uses it instead of checking again.
+   */
+  prechecked?: Promise<UsageSummary>;
 }
 
 export interface GuardedModels {
@@ -85,7 +90,7 @@ export function guardModels(provider: ConfiguredAiProvider, options: GuardOption
   const now = options.now ?? (() => new Date());
   const chatModelId = provider.describe.chatModelId;
   const embeddingModelId = provider.describe.embeddingModelId;
-  let prechecked: UsageSummary | null = null;
+  let prechecked: Promise<UsageSummary> | null = options.prechecked ?? null;
 
   const check = async (): Promise<UsageSummary> => {
     if (prechecked) {
@@ -183,9 +188,7 @@ export function guardModels(provider: ConfiguredAiProvider, options: GuardOption
     chatModelId,
     embeddingModelId,
     async precheck() {
-      const summary = await checkBudget(db, userId, now(), limits, {
-        background: options.background,
-      });
+      const summary = checkBudget(db, userId, now(), limits, { background: options.background });
       prechecked = summary;
       return summary;
     },

@@ -135,20 +135,13 @@ function startOfUtcMonth(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 }
 
-async function periodUsage(
-  db: Db,
-  userId: string,
-  from: Date,
-  to: Date,
+function periodUsage(
+  tokens: number,
+  micros: bigint,
   tokenBudget: number,
   costBudgetUsd: number,
-): Promise<PeriodUsage> {
-  const sums = await db.aiUsage.aggregate({
-    where: { userId, createdAt: { gte: from, lt: to } },
-    _sum: { inputTokens: true, outputTokens: true, costMicros: true },
-  });
-  const tokens = (sums._sum.inputTokens ?? 0) + (sums._sum.outputTokens ?? 0);
-  const micros = sums._sum.costMicros ?? 0n;
+  resetsAt: Date,
+): PeriodUsage {
   const costUsd = Number(micros) / 1_000_000;
   return {
     tokens,
@@ -158,7 +151,7 @@ async function periodUsage(
     costBudgetUsd,
     remainingTokens: Math.max(0, tokenBudget - tokens),
     remainingCostUsd: Math.max(0, Math.round((costBudgetUsd - costUsd) * 1_000_000) / 1_000_000),
-    resetsAt: to,
+    resetsAt,
   };
 }
 
@@ -173,11 +166,34 @@ export async function usageSummary(
   const nextDay = new Date(day.getTime() + 86_400_000);
   const month = startOfUtcMonth(now);
   const nextMonth = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1));
-  const [today, thisMonth] = await Promise.all([
-    periodUsage(db, userId, day, nextDay, limits.dailyTokens, limits.dailyCostUsd),
-    periodUsage(db, userId, month, nextMonth, limits.monthlyTokens, limits.monthlyCostUsd),
-  ]);
-  return { today, month: thisMonth, requestsPerMinute: limits.requestsPerMinute };
+  // Both periods in one pass over the month's rows: this runs before every model call.
+  const [sums] = await db.$queryRaw<
+    { day_tokens: bigint; day_micros: bigint; month_tokens: bigint; month_micros: bigint }[]
+  >`
+    SELECT
+      coalesce(sum(input_tokens + output_tokens) FILTER (WHERE created_at >= ${day} AND created_at < ${nextDay}), 0)::bigint AS day_tokens,
+      coalesce(sum(cost_micros) FILTER (WHERE created_at >= ${day} AND created_at < ${nextDay}), 0)::bigint AS day_micros,
+      coalesce(sum(input_tokens + output_tokens), 0)::bigint AS month_tokens,
+      coalesce(sum(cost_micros), 0)::bigint AS month_micros
+    FROM ai_usage
+    WHERE user_id = ${userId}::uuid AND created_at >= ${month} AND created_at < ${nextMonth}`;
+  return {
+    today: periodUsage(
+      Number(sums?.day_tokens ?? 0n),
+      sums?.day_micros ?? 0n,
+      limits.dailyTokens,
+      limits.dailyCostUsd,
+      nextDay,
+    ),
+    month: periodUsage(
+      Number(sums?.month_tokens ?? 0n),
+      sums?.month_micros ?? 0n,
+      limits.monthlyTokens,
+      limits.monthlyCostUsd,
+      nextMonth,
+    ),
+    requestsPerMinute: limits.requestsPerMinute,
+  };
 }
 
 const tokensFormat = new Intl.NumberFormat("en-US");
@@ -222,7 +238,21 @@ export async function checkBudget(
   limits: AiLimits = limitsFromEnv(),
   { background = false }: { background?: boolean } = {},
 ): Promise<UsageSummary> {
-  const summary = await usageSummary(db, userId, now, limits);
+  const limiter = background
+    ? minuteLimiter(db, "ai-background", limits.backgroundRequestsPerMinute)
+    : minuteLimiter(db, "ai", limits.requestsPerMinute);
+  // The sums and the minute's count are read together (one round trip instead of two, before
+  // every model call); a request the budget refuses gets its minute's point back.
+  const [summary, minute] = await Promise.all([
+    usageSummary(db, userId, now, limits),
+    limiter.consume(userId, 1).then(
+      () => null,
+      (error: unknown) => {
+        if (error instanceof RateLimiterRes) return error;
+        throw error;
+      },
+    ),
+  ]);
   const { today, month } = summary;
   for (const [period, usage] of [
     ["day", today],
@@ -231,31 +261,27 @@ export async function checkBudget(
     const which = period === "day" ? "today's" : "this month's";
     const when = period === "day" ? "at midnight UTC" : "on the 1st of next month (UTC)";
     const retry = secondsUntil(usage.resetsAt, now);
+    let refusal: BudgetExceededError | null = null;
     if (usage.tokens >= usage.tokenBudget) {
-      throw new BudgetExceededError(
+      refusal = new BudgetExceededError(
         `You have used ${which} AI budget (${tokensFormat.format(usage.tokenBudget)} tokens); it resets ${when}.`,
         retry,
         period,
       );
-    }
-    if (usage.costUsd >= usage.costBudgetUsd) {
-      throw new BudgetExceededError(
+    } else if (usage.costUsd >= usage.costBudgetUsd) {
+      refusal = new BudgetExceededError(
         `You have used ${which} AI budget (${usdFormat.format(usage.costBudgetUsd)}); it resets ${when}.`,
         retry,
         period,
       );
     }
+    if (refusal) {
+      if (!minute) await limiter.reward(userId, 1).catch(() => undefined);
+      throw refusal;
+    }
   }
-
-  try {
-    await (
-      background
-        ? minuteLimiter(db, "ai-background", limits.backgroundRequestsPerMinute)
-        : minuteLimiter(db, "ai", limits.requestsPerMinute)
-    ).consume(userId, 1);
-  } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+  if (minute) {
+    const seconds = Math.max(1, Math.ceil(minute.msBeforeNext / 1000));
     throw new BudgetExceededError(
       `Too many AI requests this minute; try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
       seconds,

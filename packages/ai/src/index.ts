@@ -62,3 +62,4 @@ export {
   type InsightView,
   type GenerationResult,
 } from "./insights/index.ts";
+export { chatInstructions } from "./chat/instructions.ts";

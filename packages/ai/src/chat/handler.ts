@@ -14,7 +14,7 @@ import {
   type UIMessage,
 } from "ai";
 import { z } from "zod";
-import { type BudgetExceededError } from "../guardrails.ts";
+import { checkBudget, limitsFromEnv, type BudgetExceededError } from "../guardrails.ts";
 import { guardModels } from "../guarded.ts";
 import { createAiProvider, providerFailureReason, type AiProvider } from "../provider.ts";
 import { assistantTools, WRITE_TOOLS, type AssistantTools } from "../tools/index.ts";
@@ -212,6 +212,9 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
     const provider = options.provider ?? createAiProvider();
     if (!provider.configured) return refuse(503, provider.reason);
 
+    // The guardrails are checked while the conversation loads: both come before the model.
+    const budget = checkBudget(db, actor.userId, now(), limitsFromEnv());
+    budget.catch(() => undefined);
     const [thread, settings] = await Promise.all([
       assistant.getThread(db, actor, { id: body.threadId }),
       assistant.getAiSettings(db, actor),
@@ -233,10 +236,11 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
       feature: "chat",
       redact: settings.redactContactDetails,
       now,
+      prechecked: budget,
     });
-    // The question is kept even when the budget refuses it, so it can be asked again later.
-    await settleAll([
-      guarded.precheck(),
+    // The question is stored while the model starts on it (it is kept even when the budget
+    // refuses it, so it can be asked again later); the answer is stored after it.
+    const savedQuestion = settleAll([
       assistant.saveThreadMessages(db, actor, {
         threadId: thread.id,
         keep: turn.keep,
@@ -254,6 +258,12 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
         }),
       ),
     ]);
+    try {
+      await budget;
+    } catch (error) {
+      await savedQuestion.catch(() => undefined);
+      throw error;
+    }
 
     const result = streamText({
       model: guarded.chatModel,
@@ -280,6 +290,7 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
         onError: (error) => chatErrorMessage(error, log),
         onEnd: async ({ messages: all }) => {
           try {
+            await savedQuestion;
             await assistant.saveThreadMessages(db, actor, {
               threadId: thread.id,
               keep: responseKeep,

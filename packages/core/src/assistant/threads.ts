@@ -108,12 +108,18 @@ export async function getThread(
   input: { id: string },
 ): Promise<ThreadWithMessages> {
   const { id } = threadIdInputSchema.parse(input);
-  const thread = await requireThread(db, actor, id);
-  const messages = await db.chatMessage.findMany({
-    where: { threadId: id, userId: actor.userId },
-    orderBy: { position: "asc" },
-    select: { id: true, role: true, parts: true, metadata: true },
+  const found = await db.chatThread.findFirst({
+    where: { id, userId: actor.userId },
+    select: {
+      ...threadSelect,
+      messages: {
+        orderBy: { position: "asc" },
+        select: { id: true, role: true, parts: true, metadata: true },
+      },
+    },
   });
+  if (!found) throw new NotFoundError(THREAD_NOT_FOUND);
+  const { messages, ...thread } = found;
   return {
     ...thread,
     messages: messages.map((m) => ({
