@@ -52,6 +52,9 @@ describe("ai settings", () => {
       );
       expect(shown).not.toContain(model.apiKey);
       expect(await callerFor(alice).ai.testConnection()).toMatchObject({ ok: true });
+      // The test call is a model call like any other: it is counted.
+      const tested = (await callerFor(alice).ai.settings()).usage.today.tokens;
+      expect(tested).toBeGreaterThan(0);
 
       await recordUsage(testDb.db, {
         userId: alice.id,
@@ -61,8 +64,8 @@ describe("ai settings", () => {
         outputTokens: 300,
       });
       const mine = await callerFor(alice).ai.settings();
-      expect(mine.usage.today.tokens).toBe(1500);
-      expect(mine.usage.today.remainingTokens).toBe(mine.usage.today.tokenBudget - 1500);
+      expect(mine.usage.today.tokens).toBe(tested + 1500);
+      expect(mine.usage.today.remainingTokens).toBe(mine.usage.today.tokenBudget - tested - 1500);
       expect((await callerFor(bob).ai.settings()).usage.today.tokens).toBe(0);
     } finally {
       await stop();
