@@ -50,4 +50,18 @@ export {
   type ChatTurnOptions,
 } from "./chat/handler.ts";
 export { chatRequestSchema, MAX_QUESTION_LENGTH, type ChatRequest } from "./chat/request.ts";
+export {
+  contactInsight,
+  generateInsight,
+  AiNotConfiguredError,
+  InsightGenerationError,
+  buildInsightRequest,
+  INSIGHT_PROMPT_VERSION,
+  type InsightAvailability,
+  type InsightCard,
+  type InsightChanges,
+  type InsightOptions,
+  type InsightView,
+  type GenerationResult,
+} from "./insights/index.ts";
 export { chatInstructions } from "./chat/instructions.ts";

@@ -4,6 +4,7 @@ import { authRouter } from "./routers/auth.ts";
 import { contactsRouter } from "./routers/contacts.ts";
 import { homeRouter } from "./routers/home.ts";
 import { importsRouter } from "./routers/imports.ts";
+import { insightsRouter } from "./routers/insights.ts";
 import { customFieldsRouter } from "./routers/customFields.ts";
 import { duplicatesRouter } from "./routers/duplicates.ts";
 import { notesRouter } from "./routers/notes.ts";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   imports: importsRouter,
   duplicates: duplicatesRouter,
   sync: syncRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -114,6 +114,16 @@ describe("Calendar sync", () => {
     expect(interactions.map((i) => i.externalId).sort()).toEqual([...sessions.keys()].sort());
     expect(interactions.every((i) => i.kind === "session")).toBe(true);
     expect(full.result).toMatchObject({ fetched: raw.length, interactions: sessions.size });
+    const everyone = await h.db.contact.findMany({
+      where: { userId: actor.userId },
+      select: { id: true },
+    });
+    expect(full.sent).toHaveLength(1);
+    expect(full.sent[0]?.data).toEqual({
+      userId: actor.userId,
+      contactIds: everyone.map((c) => c.id).sort(),
+      source: "calendar",
+    });
 
     // Attendees are contacts; each contact's next interaction is their earliest upcoming
     // session that is not cancelled, their last one the latest past one.
@@ -246,6 +256,22 @@ describe("Calendar sync", () => {
       mode: "incremental",
       counts: { cancelled: 2 },
     });
+    // The insights refresh hears of Mara (cancelled and moved sessions) and Jonah (new).
+    const named = await h.db.contact.findMany({
+      where: { userId: actor.userId, email: { in: [mara.email, "jonah.lee@gmail.example"] } },
+      select: { id: true },
+    });
+    expect(incremental.sent.map(({ name, data }) => ({ name, data }))).toEqual([
+      {
+        name: "contacts/interactions.added",
+        data: {
+          userId: actor.userId,
+          contactIds: named.map((c) => c.id).sort(),
+          source: "calendar",
+        },
+      },
+    ]);
+    expect(incremental.sent[0]?.id).toMatch(/^interactions-added:/);
 
     // --- The sync tokens are gone (410): the calendars are wiped and synced again ---
     const tokensBefore = await h.db.calendarCursor.findMany({

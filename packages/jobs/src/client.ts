@@ -20,3 +20,46 @@ export const calendarSyncRequested = eventType("sync/calendar.requested", {
 export function syncRequestEvent(kind: "gmail" | "calendar", data: SyncRequest) {
   return (kind === "gmail" ? gmailSyncRequested : calendarSyncRequested).create(data);
 }
+
+/** The most contacts one `contacts/interactions.added` event names (an event stays small). */
+export const INTERACTIONS_EVENT_MAX_CONTACTS = 500;
+
+const interactionsAdded = z.object({
+  userId: z.uuid(),
+  /** Contacts whose synced interactions were added or changed. */
+  contactIds: z.array(z.uuid()).min(1).max(INTERACTIONS_EVENT_MAX_CONTACTS),
+  source: z.enum(["gmail", "calendar"]),
+});
+export type InteractionsAdded = z.infer<typeof interactionsAdded>;
+
+/** A sync stored new interactions for these contacts: their insights may be out of date. */
+export const contactsInteractionsAdded = eventType("contacts/interactions.added", {
+  schema: interactionsAdded,
+});
+
+/**
+ * The events saying that a sync run stored new interactions for these contacts, in chunks that
+ * fit an event. Their ids derive from the run, so Inngest drops a chunk sent twice.
+ */
+export function interactionsAddedEvents(input: {
+  userId: string;
+  contactIds: readonly string[];
+  source: InteractionsAdded["source"];
+  runId: string;
+}) {
+  const ids = [...new Set(input.contactIds)].sort();
+  const events = [];
+  for (let i = 0; i < ids.length; i += INTERACTIONS_EVENT_MAX_CONTACTS) {
+    events.push(
+      contactsInteractionsAdded.create(
+        {
+          userId: input.userId,
+          contactIds: ids.slice(i, i + INTERACTIONS_EVENT_MAX_CONTACTS),
+          source: input.source,
+        },
+        { id: `interactions-added:${input.runId}:${i / INTERACTIONS_EVENT_MAX_CONTACTS}` },
+      ),
+    );
+  }
+  return events;
+}

@@ -124,6 +124,17 @@ describe("Gmail sync under faults", () => {
       }),
     ).toBe(linked);
 
+    // However many executions it took, the insights refresh was told once, about everyone.
+    const everyone = await h.db.contact.findMany({
+      where: { userId: actor.userId },
+      select: { id: true },
+    });
+    expect(out.sent).toHaveLength(1);
+    expect(out.sent[0]).toMatchObject({
+      name: "contacts/interactions.added",
+      data: { userId: actor.userId, contactIds: everyone.map((c) => c.id).sort() },
+    });
+
     // The retries belonged to one run, which succeeded and counted what it did.
     const runs = await sync.listRuns(h.db, actor, { kind: "gmail" });
     expect(runs).toHaveLength(1);
@@ -148,6 +159,7 @@ describe("Gmail sync under faults", () => {
     );
     expect(replay.error).toBeUndefined();
     expect(h.google.stats.snapshot().calls["gmail.messages.get"]).toBeUndefined();
+    expect(replay.sent).toEqual([]);
     expect(await rowCounts(h.db, actor)).toEqual({ ...counts, runs: counts.runs + 1 });
   });
   it("a listing retried after midnight goes on with the search it started (the same first day)", async () => {

@@ -193,6 +193,21 @@ describe("Gmail full sync", () => {
       reconciliation: { listed: inScope.length, stored: inScope.length, missing: 0 },
     });
     expect(runs[0]!.finishedAt).not.toBeNull();
+
+    // The insights refresh is told which contacts have new interactions: all of them, once.
+    const contactIds = (
+      await h.db.contact.findMany({ where: { userId: actor.userId }, select: { id: true } })
+    )
+      .map((c) => c.id)
+      .sort();
+    expect(out.sent.map(({ name, data }) => ({ name, data }))).toEqual([
+      {
+        name: "contacts/interactions.added",
+        data: { userId: actor.userId, contactIds, source: "gmail" },
+      },
+    ]);
+    expect(out.sent[0]?.id).toMatch(/^interactions-added:.+:0$/);
+    expect(out.result).toMatchObject({ contactsWithNewInteractions: contactIds.length });
   });
 });
 
@@ -328,6 +343,20 @@ describe("Gmail incremental sync", () => {
       select: { _count: { select: { interactions: true } } },
     });
     expect(priyaContact._count.interactions).toBe(2);
+    // Only the two people with new mail are named for their insights (not the newsletter).
+    const named = await h.db.contact.findMany({
+      where: {
+        userId: actor.userId,
+        email: { in: ["priya.raman@gmail.example", "leo.brandt@gmail.example"] },
+      },
+      select: { id: true },
+    });
+    expect(out.sent).toEqual([
+      expect.objectContaining({
+        name: "contacts/interactions.added",
+        data: { userId: actor.userId, contactIds: named.map((c) => c.id).sort(), source: "gmail" },
+      }),
+    ]);
     expect(await duplicates(h.db, actor)).toEqual({ interactions: [], timeline: [], contacts: [] });
     const [latest] = await sync.listRuns(h.db, actor, { kind: "gmail" });
     expect(latest).toMatchObject({ status: "succeeded", mode: "incremental" });
@@ -401,6 +430,7 @@ describe("replays", () => {
     expect(again.error).toBeUndefined();
     expect(again.result).toMatchObject({ mode: "incremental", listed: 0, interactions: 0 });
     expect(calls("gmail.messages.get")).toBe(0);
+    expect(again.sent).toEqual([]);
     expect(await rowCounts(h.db, actor)).toEqual({ ...before, runs: before.runs + 1 });
 
     // Starting over (no cursor: a full sync of a mailbox already synced) reads nothing again.
@@ -412,6 +442,7 @@ describe("replays", () => {
     const full = await syncGmail(actor);
     expect(full.error).toBeUndefined();
     expect(full.result).toMatchObject({ mode: "full", fetched: 0, interactions: 0 });
+    expect(full.sent).toEqual([]);
     expect(calls("gmail.messages.list")).toBe(1);
     expect(calls("gmail.messages.get")).toBe(0);
     expect(await rowCounts(h.db, actor)).toEqual({ ...before, runs: before.runs + 2 });

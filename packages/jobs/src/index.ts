@@ -3,13 +3,22 @@ export {
   gmailSyncRequested,
   calendarSyncRequested,
   syncRequestEvent,
+  contactsInteractionsAdded,
+  interactionsAddedEvents,
+  INTERACTIONS_EVENT_MAX_CONTACTS,
   type SyncRequest,
+  type InteractionsAdded,
 } from "./client.ts";
 export { jobsEnv } from "./env.ts";
 export { createFunctions } from "./functions/index.ts";
 export { createGmailSync, recordGmailFailure, GMAIL_BATCH } from "./functions/gmail-sync.ts";
 export { createCalendarSync, recordCalendarFailure } from "./functions/calendar-sync.ts";
 export { createSyncScheduler } from "./functions/sync-scheduler.ts";
+export {
+  createInsightsRefresh,
+  BACKGROUND_RATE_LIMITED,
+  type InsightRefreshDeps,
+} from "./functions/insights-refresh.ts";
 export type { SyncDeps } from "./sync/context.ts";
 export {
   previewGmail,

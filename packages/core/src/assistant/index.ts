@@ -42,3 +42,31 @@ export {
   type AssistantAttention,
   type AssistantSession,
 } from "./views.ts";
+export {
+  ENGAGEMENT_LEVELS,
+  DEFAULT_INTERVAL_DAYS,
+  NEW_CONTACT_DAYS,
+  rhythmFacts,
+  timeBand,
+  isoDay,
+  type Engagement,
+  type RhythmFacts,
+  type RhythmInput,
+  type RhythmStatus,
+} from "./engagement.ts";
+export {
+  contactInsightInputs,
+  INSIGHT_LIMITS,
+  type ContactInsightInputs,
+  type InsightInput,
+  type InsightInteraction,
+  type InsightRecords,
+} from "./insight-inputs.ts";
+export {
+  getStoredInsight,
+  saveInsight,
+  recordInsightRefreshError,
+  contactsWithInsights,
+  type StoredInsight,
+  type InsightToSave,
+} from "./insights.ts";

@@ -55,3 +55,7 @@ export type AuditListInput = z.input<typeof auditListInputSchema>;
 export const chatMessageIdSchema = z
   .string({ error: "Not a valid message id." })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "Not a valid message id.");
+
+/** Which contact's insight to read or generate. */
+export const insightContactInputSchema = z.strictObject({ contactId: recordIdSchema });
+export type InsightContactInput = z.input<typeof insightContactInputSchema>;

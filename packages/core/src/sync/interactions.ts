@@ -39,6 +39,11 @@ export interface ApplyResult {
   contactsCreated: number;
   /** Contact links made (new). */
   linked: number;
+  /**
+   * The contacts whose interactions were added or changed (a new or changed interaction, or a
+   * new link to one): what their insights are made from changed.
+   */
+  contactIds: string[];
 }
 
 const sourceLabel: Record<SyncProvider, string> = { gmail: "Gmail", calendar: "Google Calendar" };
@@ -79,7 +84,7 @@ export async function applyInteractions(
   options: { createContacts: boolean; now?: Date },
 ): Promise<ApplyResult> {
   const items = [...new Map(input.map((item) => [item.externalId, item])).values()];
-  if (items.length === 0) return { interactions: 0, contactsCreated: 0, linked: 0 };
+  if (items.length === 0) return { interactions: 0, contactsCreated: 0, linked: 0, contactIds: [] };
   const now = options.now ?? new Date();
   return db.$transaction(
     async (tx) => {
@@ -174,7 +179,7 @@ export async function applyInteractions(
       }
       const interactionIds = [...idOf.values()];
       const linksJson = JSON.stringify(links);
-      const linked = await tx.$executeRaw`
+      const linkChanges = await tx.$queryRaw<{ contact_id: string; added: boolean }[]>`
         WITH wanted AS (
           SELECT * FROM jsonb_to_recordset(${linksJson}::jsonb)
             AS w(interaction_id uuid, contact_id uuid, role text)
@@ -185,11 +190,17 @@ export async function applyInteractions(
             AND ic.user_id = ${actor.userId}::uuid
             AND NOT EXISTS (SELECT 1 FROM wanted w
               WHERE w.interaction_id = ic.interaction_id AND w.contact_id = ic.contact_id)
+          RETURNING ic.contact_id
+        ),
+        added AS (
+          INSERT INTO interaction_contacts (interaction_id, contact_id, user_id, role)
+          SELECT w.interaction_id, w.contact_id, ${actor.userId}::uuid, w.role FROM wanted w
+          ON CONFLICT (interaction_id, contact_id) DO UPDATE SET role = EXCLUDED.role
+            WHERE interaction_contacts.role IS DISTINCT FROM EXCLUDED.role
+          RETURNING contact_id
         )
-        INSERT INTO interaction_contacts (interaction_id, contact_id, user_id, role)
-        SELECT w.interaction_id, w.contact_id, ${actor.userId}::uuid, w.role FROM wanted w
-        ON CONFLICT (interaction_id, contact_id) DO UPDATE SET role = EXCLUDED.role
-          WHERE interaction_contacts.role IS DISTINCT FROM EXCLUDED.role`;
+        SELECT contact_id, true AS added FROM added
+        UNION ALL SELECT contact_id, false AS added FROM gone`;
 
       await tx.$executeRaw`
         DELETE FROM timeline_events te
@@ -219,7 +230,17 @@ export async function applyInteractions(
 
       const affected = [...new Set(links.map((link) => link.contact_id))];
       await refreshInteractionDates(tx, actor, affected, now);
-      return { interactions: changed.length, contactsCreated, linked };
+      const changedIds = new Set(changed.map((row) => row.id));
+      const touched = new Set(linkChanges.map((row) => row.contact_id));
+      for (const link of links) {
+        if (changedIds.has(link.interaction_id)) touched.add(link.contact_id);
+      }
+      return {
+        interactions: changed.length,
+        contactsCreated,
+        linked: linkChanges.filter((row) => row.added).length,
+        contactIds: [...touched].sort(),
+      };
     },
     { timeout: 60_000, maxWait: 30_000 },
   );

@@ -91,7 +91,7 @@ describe("applying interactions", () => {
       createContacts: true,
       now,
     });
-    expect(first).toEqual({ interactions: 3, contactsCreated: 1, linked: 4 });
+    expect(first).toMatchObject({ interactions: 3, contactsCreated: 1, linked: 4 });
 
     const created = await testDb.db.contact.findFirstOrThrow({
       where: { userId: alice.userId, emails: { some: { email: "new.client@gmail.com" } } },
@@ -99,6 +99,8 @@ describe("applying interactions", () => {
     });
     // The first time the person appears has no name: the address gives one.
     expect(created).toMatchObject({ name: "New Client", source: "gmail" });
+    // Both people's interactions changed: what their insights are made from.
+    expect(first.contactIds).toEqual([maya.id, created.id].sort());
     expect(created.lastInteractionAt).toEqual(hoursFrom(-2));
 
     const timeline = await testDb.db.timelineEvent.findMany({
@@ -127,20 +129,26 @@ describe("applying interactions", () => {
       createContacts: true,
       now,
     });
-    expect(again).toEqual({ interactions: 0, contactsCreated: 0, linked: 0 });
+    expect(again).toEqual({ interactions: 0, contactsCreated: 0, linked: 0, contactIds: [] });
     expect(await counts()).toEqual(before);
   });
 
   it("updates an interaction whose record changed, and its timeline entries", async () => {
     const bea = await makeUser(testDb.db, "bea@sync.test");
     const item = email("x1", [{ email: "client@x.test", name: "Client X" }]);
-    await applyInteractions(testDb.db, bea, "gmail", [item], { createContacts: true, now });
+    const first = await applyInteractions(testDb.db, bea, "gmail", [item], {
+      createContacts: true,
+      now,
+    });
     const changed = { ...item, subject: "Rescheduled", people: [] };
     const result = await applyInteractions(testDb.db, bea, "gmail", [changed], {
       createContacts: true,
       now,
     });
     expect(result.interactions).toBe(1);
+    // The person who left it is still told about: their interactions changed.
+    expect(result.contactIds).toEqual(first.contactIds);
+    expect(first.contactIds).toHaveLength(1);
     const row = await testDb.db.interaction.findFirstOrThrow({
       where: { userId: bea.userId, externalId: "x1" },
       select: { subject: true, contacts: true, events: true },
@@ -160,7 +168,7 @@ describe("applying interactions", () => {
       [email("c1", [{ email: "shared@x.test" }])],
       { createContacts: false, now },
     );
-    expect(result).toEqual({ interactions: 1, contactsCreated: 0, linked: 0 });
+    expect(result).toEqual({ interactions: 1, contactsCreated: 0, linked: 0, contactIds: [] });
     expect(await testDb.db.interactionContact.count({ where: { userId: dana.userId } })).toBe(0);
     expect(await testDb.db.contact.count({ where: { userId: carl.userId } })).toBe(0);
   });

@@ -12,6 +12,7 @@ import {
 } from "../sync/calendar.ts";
 import type { SyncDeps } from "../sync/context.ts";
 import { channelSyncOptions, guarded, recordFailure } from "./failures.ts";
+import { notifyInteractionsAdded } from "./interactions-added.ts";
 
 export function createCalendarSync(deps: () => SyncDeps) {
   return inngest.createFunction(
@@ -79,7 +80,13 @@ export function createCalendarSync(deps: () => SyncDeps) {
       }
       const counts = calendarCounts(pages);
       await step.run("finish", () => finishCalendarRun(deps(), actor, plan, counts));
-      return counts;
+      const notified = await notifyInteractionsAdded(step, {
+        userId: actor.userId,
+        contactIds: pages.flatMap((page) => page.contactIds),
+        source: "calendar",
+        runId,
+      });
+      return { ...counts, contactsWithNewInteractions: notified };
     },
   );
 }

@@ -14,6 +14,7 @@ import {
   type GmailPlan,
 } from "../sync/gmail.ts";
 import { channelSyncOptions, guarded, recordFailure } from "./failures.ts";
+import { notifyInteractionsAdded } from "./interactions-added.ts";
 
 /** Messages fetched per step: small enough that a retried step redoes little. */
 export const GMAIL_BATCH = 50;
@@ -96,7 +97,13 @@ export function createGmailSync(deps: () => SyncDeps) {
       await step.run("finish", () =>
         finishGmailRun(deps(), actor, plan, { counts, cursor, reconciliation }),
       );
-      return { mode: plan.mode, ...counts, reconciliation };
+      const notified = await notifyInteractionsAdded(step, {
+        userId: actor.userId,
+        contactIds: batches.flatMap((batch) => batch.contactIds),
+        source: "gmail",
+        runId,
+      });
+      return { mode: plan.mode, ...counts, reconciliation, contactsWithNewInteractions: notified };
     },
   );
 }

@@ -30,6 +30,8 @@ export interface CalendarPageResult {
   contactsCreated: number;
   cancelled: number;
   skipped: Record<string, number>;
+  /** Contacts whose interactions this step added or changed (their insights may be stale). */
+  contactIds: string[];
 }
 
 export async function beginCalendarRun(
@@ -138,6 +140,7 @@ export async function syncCalendarPage(
         contactsCreated: 0,
         cancelled: 0,
         skipped: {},
+        contactIds: [],
       };
     }
     throw error;
@@ -203,6 +206,7 @@ export async function syncCalendarPage(
     contactsCreated: applied.contactsCreated,
     cancelled,
     skipped,
+    contactIds: applied.contactIds,
   };
 }
 

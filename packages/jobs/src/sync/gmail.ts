@@ -38,6 +38,8 @@ export interface GmailBatchCounts {
   interactions: number;
   contactsCreated: number;
   skipped: Record<string, number>;
+  /** Contacts whose interactions this step added or changed (their insights may be stale). */
+  contactIds: string[];
 }
 
 /** Decides the run: skipped (with why), or full / incremental from the channel's cursor. */
@@ -278,6 +280,7 @@ export async function syncGmailBatch(
     interactions: applied.interactions,
     contactsCreated: applied.contactsCreated,
     skipped,
+    contactIds: applied.contactIds,
   };
 }
 

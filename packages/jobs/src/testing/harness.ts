@@ -3,7 +3,8 @@
  * clock, a migrated test database, packages/google's environment pointed at the local server,
  * users connected through the real OAuth flow, and a runner that executes an Inngest function
  * the way Inngest would (a fresh engine per execution, failed steps retried with the earlier
- * steps memoized). Not exported from the package: tests only.
+ * steps memoized; events sent with step.sendEvent are kept, not sent). Not exported from the
+ * package: tests only.
  */
 import { sync, type Actor } from "@omnicrm/core";
 import type { Db } from "@omnicrm/db";
@@ -169,6 +170,14 @@ export interface RunOutcome<T = Record<string, unknown>> {
   attempts: number;
   /** The errors of the failed executions, in order. */
   errors: { name?: string; message: string }[];
+  /** The events the run sent with step.sendEvent (captured, never sent), over all attempts. */
+  sent: SentEvent[];
+}
+
+export interface SentEvent {
+  name: string;
+  data: Record<string, unknown>;
+  id?: string;
 }
 
 /**
@@ -189,6 +198,7 @@ export async function runFunction<T = Record<string, unknown>>(
   const maxAttempts = options.maxAttempts ?? 1;
   const memo = new Map<string, unknown>();
   const errors: RunOutcome["errors"] = [];
+  const sent: SentEvent[] = [];
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const engine = new InngestTestEngine({
       function: fn,
@@ -206,16 +216,25 @@ export async function runFunction<T = Record<string, unknown>>(
             memo.set(id, out === undefined ? undefined : JSON.parse(JSON.stringify(out)));
             return out;
           });
-        return { ...ctx, step: { ...ctx.step, run: remembering } } as typeof ctx;
+        // step.sendEvent as a memoized step that keeps the events instead of sending them.
+        const sendEvent = (id: string, payload: SentEvent | SentEvent[]) =>
+          remembering(id, () => {
+            const events = Array.isArray(payload) ? payload : [payload];
+            sent.push(
+              ...events.map(({ name, data, id: eventId }) => ({ name, data, id: eventId })),
+            );
+            return Promise.resolve({ ids: events.map((e, i) => e.id ?? `${id}-${i}`) });
+          });
+        return { ...ctx, step: { ...ctx.step, run: remembering, sendEvent } } as typeof ctx;
       },
     });
     const output = await engine.execute();
-    if (!output.error) return { result: output.result as T, attempts: attempt, errors };
+    if (!output.error) return { result: output.result as T, attempts: attempt, errors, sent };
     const error = output.error as { name?: string; message?: string };
     const described = { name: error.name, message: error.message ?? JSON.stringify(error) };
     errors.push(described);
     if (described.name === "NonRetriableError" || attempt === maxAttempts) {
-      return { error: described, attempts: attempt, errors };
+      return { error: described, attempts: attempt, errors, sent };
     }
     await options.beforeRetry?.(described);
   }

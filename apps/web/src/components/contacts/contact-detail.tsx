@@ -29,6 +29,7 @@ import { CustomFieldsPanel } from "./detail/custom-fields-panel";
 import { describeFailure, failureToast } from "./detail/errors";
 import { EditContactDialog, type EditTarget } from "./detail/edit-contact-dialog";
 import { InlineEdit } from "./detail/inline-edit";
+import { InsightCard } from "./detail/insight-card";
 import { NotesSection } from "./detail/notes-section";
 import { ProfileCard } from "./detail/profile-card";
 import { TasksSection } from "./detail/tasks-section";
@@ -148,6 +149,7 @@ function ContactPage({ contact: c }: { contact: ContactRecord }) {
           <TasksSection contactId={c.id} />
         </div>
         <div className="grid min-w-0 content-start gap-6">
+          <InsightCard contactId={c.id} />
           <NotesSection contactId={c.id} />
           <TimelineSection contactId={c.id} />
         </div>
