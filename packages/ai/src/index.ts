@@ -41,3 +41,4 @@ export {
   type AssistantToolName,
   type ToolContext,
 } from "./tools/index.ts";
+export * as aiSearch from "./search/index.ts";

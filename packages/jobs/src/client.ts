@@ -20,3 +20,15 @@ export const calendarSyncRequested = eventType("sync/calendar.requested", {
 export function syncRequestEvent(kind: "gmail" | "calendar", data: SyncRequest) {
   return (kind === "gmail" ? gmailSyncRequested : calendarSyncRequested).create(data);
 }
+
+const embeddingsRequest = z.object({
+  userId: z.uuid(),
+  /** manual (the search page), schedule (the index scheduler), continue (a long index goes on). */
+  trigger: z.enum(["manual", "schedule", "continue"]),
+});
+export type EmbeddingsRequest = z.infer<typeof embeddingsRequest>;
+
+/** Asks for the user's search index to be brought up to date (embeddings of what changed). */
+export const embeddingsRequested = eventType("ai/embeddings.requested", {
+  schema: embeddingsRequest,
+});

@@ -3,13 +3,22 @@ export {
   gmailSyncRequested,
   calendarSyncRequested,
   syncRequestEvent,
+  embeddingsRequested,
   type SyncRequest,
+  type EmbeddingsRequest,
 } from "./client.ts";
 export { jobsEnv } from "./env.ts";
 export { createFunctions } from "./functions/index.ts";
 export { createGmailSync, recordGmailFailure, GMAIL_BATCH } from "./functions/gmail-sync.ts";
 export { createCalendarSync, recordCalendarFailure } from "./functions/calendar-sync.ts";
 export { createSyncScheduler } from "./functions/sync-scheduler.ts";
+export {
+  createSearchIndex,
+  createSearchIndexScheduler,
+  recordSearchIndexFailure,
+  SEARCH_INDEX_BATCHES_PER_RUN,
+  type SearchIndexDeps,
+} from "./functions/search-index.ts";
 export type { SyncDeps } from "./sync/context.ts";
 export {
   previewGmail,
