@@ -7,6 +7,7 @@ import { customFieldsRouter } from "./routers/customFields.ts";
 import { duplicatesRouter } from "./routers/duplicates.ts";
 import { notesRouter } from "./routers/notes.ts";
 import { savedViewsRouter } from "./routers/savedViews.ts";
+import { searchRouter } from "./routers/search.ts";
 import { stagesRouter } from "./routers/stages.ts";
 import { syncRouter } from "./routers/sync.ts";
 import { tagsRouter } from "./routers/tags.ts";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   imports: importsRouter,
   duplicates: duplicatesRouter,
   sync: syncRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;
