@@ -5,6 +5,7 @@ import {
   LogOutIcon,
   MenuIcon,
   RefreshCwIcon,
+  SearchIcon,
   UsersIcon,
   XIcon,
   type LucideIcon,
@@ -27,7 +28,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { cn } from "@/lib/utils";
 
-export type NavIcon = "home" | "contacts" | "sync";
+export type NavIcon = "home" | "contacts" | "search" | "sync";
 
 export type NavItem = { href: string; label: string; icon: NavIcon };
 
@@ -36,6 +37,7 @@ export type ShellUser = { name: string | null; email: string };
 const navIcons: Record<NavIcon, LucideIcon> = {
   home: HouseIcon,
   contacts: UsersIcon,
+  search: SearchIcon,
   sync: RefreshCwIcon,
 };
 

@@ -52,7 +52,16 @@ export interface SearchOutcome {
   query: string;
   results: SearchResult[];
   meaning: MeaningStatus;
-  timings: { keywordMs: number; embedMs: number; vectorMs: number; totalMs: number };
+  /** Milliseconds: the keyword list, the query's embedding, the nearest neighbours, the
+   * visibility and consent check of those, the results' text, and all of it. */
+  timings: {
+    keywordMs: number;
+    embedMs: number;
+    vectorMs: number;
+    filterMs: number;
+    hydrateMs: number;
+    totalMs: number;
+  };
 }
 
 const RRF_K = 60;
@@ -76,7 +85,7 @@ export async function searchEverything(
 ): Promise<SearchOutcome> {
   const input = search.searchInputSchema.parse(rawInput);
   const started = performance.now();
-  const timings = { keywordMs: 0, embedMs: 0, vectorMs: 0, totalMs: 0 };
+  const timings = { keywordMs: 0, embedMs: 0, vectorMs: 0, filterMs: 0, hydrateMs: 0, totalMs: 0 };
   const wantKeyword = input.mode !== "meaning";
   const wantMeaning = input.mode !== "keyword";
 
@@ -114,6 +123,7 @@ export async function searchEverything(
   const ranked = [...fused.entries()]
     .sort((a, b) => b[1].score - a[1].score || Number(b[1].keyword) - Number(a[1].keyword))
     .slice(0, input.limit);
+  const hydrateStarted = performance.now();
   const views = await search.documentsForResults(
     db,
     actor,
@@ -121,6 +131,7 @@ export async function searchEverything(
     { query: input.query, highlightIds: ranked.filter(([, v]) => v.keyword).map(([id]) => id) },
   );
   const byId = new Map(ranked);
+  timings.hydrateMs = since(hydrateStarted);
   timings.totalMs = since(started);
   return {
     query: input.query,
@@ -183,13 +194,15 @@ async function meaningHits(
   const nearest = (
     await backend.nearest(db, actor, embedded.vector, space, VECTOR_CANDIDATES)
   ).filter((hit) => hit.similarity >= minimum);
+  timings.vectorMs = since(vectorStarted);
+  const filterStarted = performance.now();
   const allowed = await search.visibleConsented(
     db,
     actor,
     nearest.map((hit) => hit.recordId),
     input.kinds,
   );
-  timings.vectorMs = since(vectorStarted);
+  timings.filterMs = since(filterStarted);
   return {
     hits: nearest.filter((hit) => allowed.has(hit.recordId)).slice(0, KEYWORD_CANDIDATES),
     status: { used: true, reason: null, backend: backend.name, cached: embedded.cached },

@@ -16,6 +16,16 @@ import type { VectorSpace } from "./vectors.ts";
  * is deleted (`visible`).
  */
 
+/**
+ * AI consent of a document's contacts, in SQL over `d` (search_documents): a contact's and a
+ * note's document carry their contact; an interaction needs every participant's consent. The
+ * same rule as the database's search_consented(), written so the planner can join it.
+ */
+const consentedSql = Prisma.sql`(CASE WHEN d.kind IN ('email', 'session')
+    THEN NOT EXISTS (SELECT 1 FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+                     WHERE ic.interaction_id = d.record_id AND NOT c.ai_consent)
+    ELSE EXISTS (SELECT 1 FROM contacts c WHERE c.id = d.contact_id AND c.ai_consent) END)`;
+
 export interface KeywordHit {
   recordId: string;
   rank: number;
@@ -57,7 +67,7 @@ export async function visibleConsented(
   const rows = await db.$queryRaw<{ record_id: string }[]>`
     SELECT d.record_id FROM search_documents d
     WHERE d.record_id = ANY(${recordIds}::uuid[]) AND d.user_id = ${actor.userId}::uuid
-      AND d.visible ${kindsFilter(kinds)} AND search_consented(d.kind, d.record_id)`;
+      AND d.visible ${kindsFilter(kinds)} AND ${consentedSql}`;
   return new Set(rows.map((r) => r.record_id));
 }
 
@@ -143,7 +153,7 @@ const pendingWhere = (actor: Actor | null, space: VectorSpace) => Prisma.sql`
   AND NOT EXISTS (SELECT 1 FROM search_embeddings e WHERE e.record_id = d.record_id
                   AND e.content_hash = d.content_hash AND e.model = ${space.model}
                   AND e.dimensions = ${space.dimensions})
-  AND search_consented(d.kind, d.record_id)`;
+  AND ${consentedSql}`;
 
 /** The next documents to embed, in a stable order. */
 export async function pendingDocuments(
@@ -211,7 +221,7 @@ export async function indexCounts(db: Db, actor: Actor, space: VectorSpace): Pro
       count(*) FILTER (WHERE e.record_id IS NOT NULL AND consented) AS indexed,
       count(*) FILTER (WHERE NOT consented) AS without_consent
     FROM search_documents d
-    CROSS JOIN LATERAL (SELECT search_consented(d.kind, d.record_id) AS consented) c
+    CROSS JOIN LATERAL (SELECT ${consentedSql} AS consented) c
     LEFT JOIN search_embeddings e ON e.record_id = d.record_id AND e.content_hash = d.content_hash
       AND e.model = ${space.model} AND e.dimensions = ${space.dimensions}
     WHERE d.user_id = ${actor.userId}::uuid AND d.visible`;

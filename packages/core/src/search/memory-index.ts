@@ -1,5 +1,6 @@
 import type { Db } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
+import { createMemory, simdDots, type DotsFunction, type WasmMemory } from "./simd.ts";
 import type { VectorHit, VectorSpace } from "./vectors.ts";
 
 /**
@@ -7,7 +8,8 @@ import type { VectorHit, VectorSpace } from "./vectors.ts";
  * vectors are loaded from `search_embeddings` into memory once, as int8 codes with one float
  * scale per vector (a quarter of float32: 50,000 vectors of 256 dimensions take 12.8 MB plus
  * about 100 bytes each for ids), and searched exactly by a scan (dot products; the vectors are
- * L2-normalized). Before every search one primary-key read of `search_index_state` says whether
+ * L2-normalized) in WebAssembly SIMD: 50,000 vectors of 256 dimensions in about a millisecond
+ * (a plain JavaScript loop where the runtime has no SIMD). Before every search one primary-key read of `search_index_state` says whether
  * anything changed: new or re-embedded vectors are read incrementally (by `seq`), a deletion
  * reloads the user. Users are evicted least recently used first beyond `maxBytes`.
  */
@@ -18,13 +20,21 @@ interface Entry {
   removals: bigint;
   maxSeq: bigint;
   dims: number;
+  /** Bytes per vector: dims rounded up to 16 (zero-padded), for the SIMD loop. */
+  stride: number;
   count: number;
+  capacity: number;
   ids: string[];
   slots: Map<string, number>;
-  codes: Int8Array;
+  /** The query (at 0), the codes (at `stride`), then scratch scores, in one memory. */
+  memory: WasmMemory;
+  bytes: Int8Array;
+  dots: DotsFunction | null;
   scales: Float32Array;
   lastUsed: number;
 }
+
+const PAGE = 65_536;
 
 export interface MemoryIndexStats {
   users: number;
@@ -118,34 +128,46 @@ export class MemoryVectorIndex {
 }
 
 function entrySize(entry: Entry): number {
-  return entry.codes.byteLength + entry.scales.byteLength + entry.count * ID_OVERHEAD_BYTES;
+  return entry.memory.buffer.byteLength + entry.scales.byteLength + entry.count * ID_OVERHEAD_BYTES;
 }
 
+/** Where the scratch scores are: after the codes of `capacity` vectors. */
+const outOffset = (entry: Entry) => entry.stride + entry.capacity * entry.stride;
+
 function emptyEntry(key: string, dims: number): Entry {
+  const stride = Math.ceil(dims / 16) * 16;
+  const memory = createMemory(Math.ceil((stride * 2 + 4) / PAGE));
   return {
     key,
     version: -1n,
     removals: -1n,
     maxSeq: 0n,
     dims,
+    stride,
     count: 0,
+    capacity: 0,
     ids: [],
     slots: new Map(),
-    codes: new Int8Array(0),
+    memory,
+    bytes: new Int8Array(memory.buffer),
+    dots: simdDots(memory),
     scales: new Float32Array(0),
     lastUsed: Date.now(),
   };
 }
 
 function reserve(entry: Entry, count: number): void {
-  if (count * entry.dims <= entry.codes.length) return;
-  const capacity = Math.max(count, Math.ceil(entry.scales.length * 1.5), 1024);
-  const codes = new Int8Array(capacity * entry.dims);
-  codes.set(entry.codes);
+  if (count <= entry.capacity) return;
+  const capacity = Math.max(count, Math.ceil(entry.capacity * 1.5), 1024);
+  const needed = entry.stride + capacity * entry.stride + capacity * 4;
+  const have = entry.memory.buffer.byteLength;
+  if (needed > have) entry.memory.grow(Math.ceil((needed - have) / PAGE));
+  // Growing detaches the old view; the codes stay where they were.
+  entry.bytes = new Int8Array(entry.memory.buffer);
   const scales = new Float32Array(capacity);
   scales.set(entry.scales);
-  entry.codes = codes;
   entry.scales = scales;
+  entry.capacity = capacity;
 }
 
 /** Reads the vectors written since the entry's last sequence number into it. */
@@ -185,28 +207,37 @@ function quantizeInto(bytes: Uint8Array, entry: Entry, slot: number): void {
   let max = 0;
   for (let j = 0; j < dims; j++) max = Math.max(max, Math.abs(view.getFloat32(j * 4, true)));
   const scale = max > 0 ? max / 127 : 1;
-  const base = slot * dims;
+  const base = entry.stride + slot * entry.stride;
   for (let j = 0; j < dims; j++) {
-    entry.codes[base + j] = Math.round(view.getFloat32(j * 4, true) / scale);
+    entry.bytes[base + j] = Math.round(view.getFloat32(j * 4, true) / scale);
   }
   entry.scales[slot] = scale;
 }
 
-/** Exact top-k by dot product, with a small min-heap of the best so far. */
+/** Exact top-k by dot product (of int8 codes), with a small min-heap of the best so far. */
 function scan(entry: Entry, query: ArrayLike<number>, k: number): VectorHit[] {
-  const dims = entry.dims;
-  const q = Float32Array.from(query);
-  const codes = entry.codes;
-  const scales = entry.scales;
-  const count = entry.count;
+  const { dims, stride, count, bytes, scales } = entry;
+  // The query as int8 codes too, at the start of the memory.
+  let max = 0;
+  for (let j = 0; j < dims; j++) max = Math.max(max, Math.abs(query[j]!));
+  const queryScale = max > 0 ? max / 127 : 1;
+  for (let j = 0; j < stride; j++) bytes[j] = j < dims ? Math.round(query[j]! / queryScale) : 0;
+  const dots = new Int32Array(entry.memory.buffer, outOffset(entry), count);
+  if (entry.dots) {
+    entry.dots(stride, count, stride, 0, outOffset(entry));
+  } else {
+    for (let i = 0; i < count; i++) {
+      const base = stride + i * stride;
+      let dot = 0;
+      for (let j = 0; j < dims; j++) dot += bytes[j]! * bytes[base + j]!;
+      dots[i] = dot;
+    }
+  }
   const heapScores = new Float64Array(k);
   const heapSlots = new Int32Array(k);
   let size = 0;
   for (let i = 0; i < count; i++) {
-    const base = i * dims;
-    let dot = 0;
-    for (let j = 0; j < dims; j++) dot += q[j]! * codes[base + j]!;
-    const score = dot * scales[i]!;
+    const score = dots[i]! * scales[i]! * queryScale;
     if (size < k) {
       // Sift up.
       let c = size++;
