@@ -119,7 +119,10 @@ export async function documentsForResults(
   return recordIds.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
-    const plain = row.snippet.replace(/\s+/g, " ").trim();
+    const highlighted = row.snippet.includes(HIGHLIGHT_START);
+    const plain = (highlighted ? row.snippet : withoutTitleLine(row.snippet, row.title))
+      .replace(/\s+/g, " ")
+      .trim();
     const cut =
       plain.length > SNIPPET_CHARS ? `${plain.slice(0, SNIPPET_CHARS - 1).trimEnd()}…` : plain;
     return [
@@ -127,7 +130,7 @@ export async function documentsForResults(
         recordId: row.record_id,
         kind: row.kind as SearchKind,
         title: row.title,
-        snippet: snippetParts(row.snippet.includes(HIGHLIGHT_START) ? plain : cut),
+        snippet: snippetParts(highlighted ? plain : cut),
         contact:
           row.contact_id && row.contact_name !== null
             ? { id: row.contact_id, name: row.contact_name }
@@ -136,6 +139,14 @@ export async function documentsForResults(
       },
     ];
   });
+}
+
+/** A note's text starts with the line its title was made from: the snippet need not repeat it. */
+function withoutTitleLine(body: string, title: string): string {
+  const match = /^\s*[#>*\s-]*([^\n]*)\n?/.exec(body);
+  const line = match?.[1]?.trim() ?? "";
+  const head = title.replace(/…$/, "");
+  return match && head && line.startsWith(head) ? body.slice(match[0].length) : body;
 }
 
 /** A document waiting for its embedding: the exact text to embed and its hash. */

@@ -33,18 +33,19 @@ export async function storeEmbeddings(
     }
   }
   const mirror = await pgvectorReady(db);
-  return db.$transaction(async (tx) => {
-    // The version first: this takes the user's state row lock, so one user's writes are
-    // serialized and their sequence numbers grow in commit order (the vector cache relies on it).
-    await tx.$executeRaw`
+  return db.$transaction(
+    async (tx) => {
+      // The version first: this takes the user's state row lock, so one user's writes are
+      // serialized and their sequence numbers grow in commit order (the vector cache relies on it).
+      await tx.$executeRaw`
       INSERT INTO search_index_state (user_id, version) VALUES (${actor.userId}::uuid, 1)
       ON CONFLICT (user_id) DO UPDATE SET version = search_index_state.version + 1`;
-    if (contactIds.length > 0) {
-      await tx.$queryRaw`
+      if (contactIds.length > 0) {
+        await tx.$queryRaw`
         SELECT id FROM contacts WHERE id = ANY(${contactIds}::uuid[]) AND user_id = ${actor.userId}::uuid
         ORDER BY id FOR SHARE`;
-    }
-    const rows = await tx.$queryRaw<{ record_id: string }[]>`
+      }
+      const rows = await tx.$queryRaw<{ record_id: string }[]>`
       INSERT INTO search_embeddings AS e (record_id, user_id, content_hash, model, dimensions, vector)
       SELECT x.record_id, ${actor.userId}::uuid, x.content_hash, ${space.model}, ${space.dimensions},
              decode(x.vector, 'base64')
@@ -58,17 +59,20 @@ export async function storeEmbeddings(
         model = EXCLUDED.model, dimensions = EXCLUDED.dimensions, vector = EXCLUDED.vector,
         seq = DEFAULT, embedded_at = now()
       RETURNING e.record_id`;
-    const stored = new Set(rows.map((r) => r.record_id));
-    if (mirror) {
-      await mirrorToPgvector(
-        tx,
-        actor,
-        space,
-        items.filter((i) => stored.has(i.recordId)),
-      );
-    }
-    return items.filter((i) => stored.has(i.recordId)).map((i) => i.recordId);
-  });
+      const stored = new Set(rows.map((r) => r.record_id));
+      if (mirror) {
+        await mirrorToPgvector(
+          tx,
+          actor,
+          space,
+          items.filter((i) => stored.has(i.recordId)),
+        );
+      }
+      return items.filter((i) => stored.has(i.recordId)).map((i) => i.recordId);
+      // A batch with its pgvector copies (HNSW inserts) can take seconds on a busy server.
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
 }
 
 /**
