@@ -65,6 +65,14 @@ CREATE INDEX "search_embeddings_user_id_seq_idx" ON "search_embeddings"("user_id
 -- AddForeignKey
 ALTER TABLE "search_embeddings" ADD CONSTRAINT "search_embeddings_record_id_fkey" FOREIGN KEY ("record_id") REFERENCES "search_documents"("record_id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+-- The functions below only ever touch the rows of the ids they are given, by key. They run with
+-- sequential scans off: right after a bulk load (an import, a first sync) the planner's
+-- statistics still describe nearly empty tables, and a scan per row would be chosen; and every
+-- lookup of a contact is a scalar subquery by its key, so no join order can start from the
+-- contacts. (JIT is off too: the cost of a disabled scan, e.g. of a transition table, would
+-- otherwise compile each call.) OFFSET 0 keeps a subquery from being copied into each use of its
+-- column.
+
 -- The text a document is found by: title (weight A) and body (weight B), English stemming.
 CREATE FUNCTION search_tsv(title text, body text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -80,7 +88,7 @@ $$;
 
 -- The documents of these contacts: name as the title; stage, source, email and phone as body.
 CREATE FUNCTION search_refresh_contacts(ids uuid[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql SET enable_seqscan = off SET jit = off AS $$
   DELETE FROM search_documents d USING unnest(ids) AS x(id)
   WHERE d.record_id = x.id AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.id);
   INSERT INTO search_documents AS d
@@ -102,16 +110,16 @@ $$;
 
 -- The documents of these notes: the first line (without Markdown marks) as the title.
 CREATE FUNCTION search_refresh_notes(ids uuid[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql SET enable_seqscan = off SET jit = off AS $$
   DELETE FROM search_documents d USING unnest(ids) AS x(id)
   WHERE d.record_id = x.id AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.id = x.id);
   INSERT INTO search_documents AS d
     (record_id, user_id, kind, contact_id, visible, title, body, content_hash, tsv, occurred_at, updated_at)
-  SELECT n.id, n.user_id, 'note', n.contact_id, c.deleted_at IS NULL, t.title, t.body,
-         search_hash(t.title, t.body), search_tsv(t.title, t.body), n.created_at, now()
+  SELECT n.id, n.user_id, 'note', n.contact_id,
+         coalesce((SELECT c.deleted_at IS NULL FROM contacts c WHERE c.id = n.contact_id), false),
+         t.title, t.body, search_hash(t.title, t.body), search_tsv(t.title, t.body), n.created_at, now()
   FROM notes n
   JOIN unnest(ids) AS x(id) ON x.id = n.id
-  JOIN contacts c ON c.id = n.contact_id
   CROSS JOIN LATERAL (
     SELECT left(coalesce(nullif(btrim(regexp_replace(substring(n.body FROM '\S[^\n]*'),
                                                      '^[#>*\s-]+', ''), E' \t\r'), ''), 'Note'), 120) AS title,
@@ -125,21 +133,10 @@ LANGUAGE sql AS $$
     IS DISTINCT FROM (EXCLUDED.contact_id, EXCLUDED.visible, EXCLUDED.content_hash, EXCLUDED.occurred_at);
 $$;
 
--- The contact an interaction's result links to: its first live participant (sender, then
--- recipients, organizer, attendees, copies), or null when every participant is deleted.
-CREATE FUNCTION search_interaction_contact(interaction uuid) RETURNS uuid
-LANGUAGE sql STABLE AS $$
-  SELECT ic.contact_id FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-  WHERE ic.interaction_id = interaction AND c.deleted_at IS NULL
-  ORDER BY array_position(ARRAY['from', 'to', 'organizer', 'attendee', 'cc']::text[], ic.role::text),
-           ic.contact_id
-  LIMIT 1
-$$;
-
 -- The documents of these interactions: the subject as the title; the body (or snippet) and
 -- the place as body.
 CREATE FUNCTION search_refresh_interactions(ids uuid[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql SET enable_seqscan = off SET jit = off AS $$
   DELETE FROM search_documents d USING unnest(ids) AS x(id)
   WHERE d.record_id = x.id AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = x.id);
   INSERT INTO search_documents AS d
@@ -148,7 +145,14 @@ LANGUAGE sql AS $$
          search_hash(t.title, t.body), search_tsv(t.title, t.body), i.occurred_at, now()
   FROM interactions i
   JOIN unnest(ids) AS x(id) ON x.id = i.id
-  CROSS JOIN LATERAL (SELECT search_interaction_contact(i.id) AS contact_id) p
+  -- The contact the result links to: the first live participant (sender, then recipients,
+  -- organizer, attendees, copies), or none when every participant is deleted.
+  CROSS JOIN LATERAL (SELECT (SELECT ic.contact_id FROM interaction_contacts ic
+       WHERE ic.interaction_id = i.id
+         AND (SELECT c.deleted_at IS NULL FROM contacts c WHERE c.id = ic.contact_id)
+       ORDER BY array_position(ARRAY['from', 'to', 'organizer', 'attendee', 'cc']::text[], ic.role::text),
+                ic.contact_id
+       LIMIT 1) AS contact_id OFFSET 0) p
   CROSS JOIN LATERAL (
     SELECT left(coalesce(nullif(btrim(i.subject), ''),
                          CASE i.kind WHEN 'session' THEN 'Session' ELSE '(no subject)' END), 300) AS title,
@@ -163,39 +167,37 @@ LANGUAGE sql AS $$
     IS DISTINCT FROM (EXCLUDED.contact_id, EXCLUDED.visible, EXCLUDED.content_hash, EXCLUDED.occurred_at);
 $$;
 
--- Whether a document may be embedded: its contact consents to AI use (for an interaction,
--- every participant does, deleted ones included).
-CREATE FUNCTION search_consented(kind text, record uuid) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT CASE kind
-    WHEN 'contact' THEN coalesce((SELECT c.ai_consent FROM contacts c WHERE c.id = record), false)
-    WHEN 'note' THEN coalesce((SELECT c.ai_consent FROM notes n JOIN contacts c ON c.id = n.contact_id
-                               WHERE n.id = record), false)
-    ELSE NOT EXISTS (SELECT 1 FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-                     WHERE ic.interaction_id = record AND NOT c.ai_consent)
-  END
-$$;
-
 -- A record that moved to another contact (a merge, a participant added) loses its embedding
--- when its contacts no longer all consent.
+-- when its contacts no longer all consent to AI use: a contact's or a note's document carries its
+-- contact; an interaction needs every participant's consent (deleted ones included).
 CREATE FUNCTION search_forget_unconsented(ids uuid[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql SET enable_seqscan = off SET jit = off AS $$
   DELETE FROM search_embeddings e USING search_documents d, unnest(ids) AS x(id)
-  WHERE e.record_id = x.id AND d.record_id = x.id AND NOT search_consented(d.kind, d.record_id);
+  WHERE e.record_id = x.id AND d.record_id = x.id
+    AND NOT (CASE WHEN d.kind IN ('email', 'session')
+      THEN NOT EXISTS (SELECT 1 FROM interaction_contacts ic WHERE ic.interaction_id = d.record_id
+                         AND NOT (SELECT c.ai_consent FROM contacts c WHERE c.id = ic.contact_id))
+      ELSE coalesce((SELECT c.ai_consent FROM contacts c WHERE c.id = d.contact_id), false) END);
 $$;
 
 -- Only the participants of these interactions changed: who the result links to, whether it shows.
 CREATE FUNCTION search_refresh_participants(ids uuid[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE sql SET enable_seqscan = off SET jit = off AS $$
   UPDATE search_documents d SET contact_id = p.contact_id, visible = p.contact_id IS NOT NULL,
     updated_at = now()
-  FROM (SELECT x.id, search_interaction_contact(x.id) AS contact_id FROM unnest(ids) AS x(id)) p
+  FROM (SELECT x.id, (SELECT ic.contact_id FROM interaction_contacts ic
+         WHERE ic.interaction_id = x.id
+           AND (SELECT c.deleted_at IS NULL FROM contacts c WHERE c.id = ic.contact_id)
+         ORDER BY array_position(ARRAY['from', 'to', 'organizer', 'attendee', 'cc']::text[], ic.role::text),
+                  ic.contact_id
+         LIMIT 1) AS contact_id
+        FROM unnest(ids) AS x(id) OFFSET 0) p
   WHERE d.record_id = p.id AND (d.contact_id, d.visible) IS DISTINCT FROM (p.contact_id, p.contact_id IS NOT NULL);
   SELECT search_forget_unconsented(ids);
 $$;
 
 CREATE FUNCTION search_contacts_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
   moved uuid[];
 BEGIN
@@ -233,7 +235,7 @@ CREATE TRIGGER search_contacts_deleted AFTER DELETE ON "contacts"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_contacts_changed();
 
 CREATE FUNCTION search_notes_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
   moved uuid[];
 BEGIN
@@ -264,7 +266,7 @@ CREATE TRIGGER search_notes_deleted AFTER DELETE ON "notes"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_notes_changed();
 
 CREATE FUNCTION search_interactions_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     PERFORM search_refresh_interactions(ARRAY(SELECT id FROM new_rows));
@@ -289,7 +291,7 @@ CREATE TRIGGER search_interactions_deleted AFTER DELETE ON "interactions"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION search_interactions_changed();
 
 CREATE FUNCTION search_participants_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     PERFORM search_refresh_participants(ARRAY(SELECT DISTINCT interaction_id FROM new_rows));
@@ -315,7 +317,7 @@ CREATE TRIGGER search_participants_deleted AFTER DELETE ON "interaction_contacts
 -- in-process vector cache to reload that user's vectors. Writes bump the version themselves,
 -- before they take their sequence numbers (packages/core/src/search/embeddings.ts).
 CREATE FUNCTION search_embeddings_removed() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
   UPDATE search_index_state s SET version = s.version + 1, removals = s.removals + 1
   WHERE s.user_id IN (SELECT DISTINCT user_id FROM old_rows);

@@ -19,12 +19,12 @@ import type { VectorSpace } from "./vectors.ts";
 /**
  * AI consent of a document's contacts, in SQL over `d` (search_documents): a contact's and a
  * note's document carry their contact; an interaction needs every participant's consent. The
- * same rule as the database's search_consented(), written so the planner can join it.
+ * same rule as the migration's search_forget_unconsented().
  */
-const consentedSql = Prisma.sql`(CASE WHEN d.kind IN ('email', 'session')
-    THEN NOT EXISTS (SELECT 1 FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-                     WHERE ic.interaction_id = d.record_id AND NOT c.ai_consent)
-    ELSE EXISTS (SELECT 1 FROM contacts c WHERE c.id = d.contact_id AND c.ai_consent) END)`;
+export const consentedSql = Prisma.sql`(CASE WHEN d.kind IN ('email', 'session')
+    THEN NOT EXISTS (SELECT 1 FROM interaction_contacts ic WHERE ic.interaction_id = d.record_id
+                     AND NOT (SELECT c.ai_consent FROM contacts c WHERE c.id = ic.contact_id))
+    ELSE coalesce((SELECT c.ai_consent FROM contacts c WHERE c.id = d.contact_id), false) END)`;
 
 export interface KeywordHit {
   recordId: string;

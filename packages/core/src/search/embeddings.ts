@@ -1,6 +1,7 @@
 import type { Db } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
 import type { Tx } from "../shared/db.ts";
+import { consentedSql } from "./documents.ts";
 import { mirrorToPgvector, pgvectorReady } from "./pgvector.ts";
 import { encodeVector, type VectorSpace } from "./vectors.ts";
 
@@ -54,7 +55,7 @@ export async function storeEmbeddings(
            AS x(record_id, content_hash, vector)
       JOIN search_documents d ON d.record_id = x.record_id AND d.user_id = ${actor.userId}::uuid
         AND d.content_hash = x.content_hash
-      WHERE search_consented(d.kind, d.record_id)
+      WHERE ${consentedSql}
       ON CONFLICT (record_id) DO UPDATE SET content_hash = EXCLUDED.content_hash,
         model = EXCLUDED.model, dimensions = EXCLUDED.dimensions, vector = EXCLUDED.vector,
         seq = DEFAULT, embedded_at = now()
