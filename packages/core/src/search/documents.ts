@@ -158,12 +158,19 @@ export interface PendingDocument {
   text: string;
 }
 
+/**
+ * The hash a document's embedding of this model and size was made from (null: none). A scalar
+ * subquery, so it is always one primary-key lookup: as a join, statistics taken while the index
+ * was still empty once made PostgreSQL compare every document with every embedding.
+ */
+const embeddedHashSql = (space: VectorSpace) => Prisma.sql`(SELECT e.content_hash
+  FROM search_embeddings e WHERE e.record_id = d.record_id AND e.model = ${space.model}
+  AND e.dimensions = ${space.dimensions})`;
+
 /** Documents that may be embedded (visible, with AI consent) and have no current embedding. */
 const pendingWhere = (actor: Actor | null, space: VectorSpace) => Prisma.sql`
   d.visible ${actor ? Prisma.sql`AND d.user_id = ${actor.userId}::uuid` : Prisma.empty}
-  AND NOT EXISTS (SELECT 1 FROM search_embeddings e WHERE e.record_id = d.record_id
-                  AND e.content_hash = d.content_hash AND e.model = ${space.model}
-                  AND e.dimensions = ${space.dimensions})
+  AND ${embeddedHashSql(space)} IS DISTINCT FROM d.content_hash
   AND ${consentedSql}`;
 
 /** The next documents to embed, in a stable order. */
@@ -229,12 +236,10 @@ export interface IndexCounts {
 export async function indexCounts(db: Db, actor: Actor, space: VectorSpace): Promise<IndexCounts> {
   const [row] = await db.$queryRaw<{ total: bigint; indexed: bigint; without_consent: bigint }[]>`
     SELECT count(*) AS total,
-      count(*) FILTER (WHERE e.record_id IS NOT NULL AND consented) AS indexed,
+      count(*) FILTER (WHERE consented AND ${embeddedHashSql(space)} = d.content_hash) AS indexed,
       count(*) FILTER (WHERE NOT consented) AS without_consent
     FROM search_documents d
-    CROSS JOIN LATERAL (SELECT ${consentedSql} AS consented) c
-    LEFT JOIN search_embeddings e ON e.record_id = d.record_id AND e.content_hash = d.content_hash
-      AND e.model = ${space.model} AND e.dimensions = ${space.dimensions}
+    CROSS JOIN LATERAL (SELECT ${consentedSql} AS consented OFFSET 0) c
     WHERE d.user_id = ${actor.userId}::uuid AND d.visible`;
   const total = Number(row?.total ?? 0);
   const indexed = Number(row?.indexed ?? 0);
