@@ -300,14 +300,24 @@ async function main() {
             `${(stats.bytes / 1024 / 1024).toFixed(1)} MB (int8 codes + scales + ids), array buffers +${((process.memoryUsage().arrayBuffers - before) / 1024 / 1024).toFixed(1)} MB`,
         );
       } else {
+        const { rows: sample } = await raw.query<{ v: string }>(
+          "SELECT embedding::text AS v FROM omnicrm_vector.search_vectors LIMIT 1",
+        );
+        await raw.query("BEGIN");
+        await raw.query("SET LOCAL hnsw.iterative_scan = relaxed_order");
         const { rows: plan } = await raw.query<{ "QUERY PLAN": string }>(
           `EXPLAIN SELECT record_id FROM omnicrm_vector.search_vectors
            WHERE user_id = $1 AND model = 'text-embedding-local' AND dims = 256
-           ORDER BY (embedding::omnicrm_vector.vector(256)) OPERATOR(omnicrm_vector.<=>) (SELECT embedding FROM omnicrm_vector.search_vectors LIMIT 1)::omnicrm_vector.vector(256) LIMIT 100`,
-          [benchUserId],
+           ORDER BY (embedding::omnicrm_vector.vector(256)) OPERATOR(omnicrm_vector.<=>) $2::omnicrm_vector.vector(256)
+           LIMIT 100`,
+          [benchUserId, sample[0]?.v ?? null],
         );
+        await raw.query("COMMIT");
         log(
-          `pgvector plan: ${plan.map((r) => r["QUERY PLAN"].trim()).find((l) => /Index Scan|Seq Scan|Sort/.test(l)) ?? "?"}`,
+          `pgvector plan: ${plan
+            .map((r) => r["QUERY PLAN"].trim())
+            .filter((l) => /Scan|Sort/.test(l))
+            .join(" / ")}`,
         );
       }
       // The first search of each query, cache cold: the query's embedding is a model call.
