@@ -29,6 +29,18 @@ const schema = z.object({
   OMNICRM_AI_PRICE_INPUT_PER_MTOK: usd(0.4),
   OMNICRM_AI_PRICE_OUTPUT_PER_MTOK: usd(1.6),
   OMNICRM_AI_PRICE_EMBEDDING_PER_MTOK: usd(0.02),
+  /**
+   * Where search by meaning finds nearest neighbours: pgvector (the server must have the
+   * extension), memory (an in-process index loaded from PostgreSQL), or auto (pgvector when the
+   * database has it set up, else memory).
+   */
+  OMNICRM_SEARCH_VECTORS: z.enum(["auto", "pgvector", "memory"]).default("auto"),
+  /** The most memory the in-process vector index may take, across users (MB). */
+  OMNICRM_SEARCH_MEMORY_MB: positiveInt(256),
+  /** Results by meaning below this cosine similarity are left out (0 keeps every neighbour). */
+  OMNICRM_SEARCH_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.2),
+  /** Records embedded per model call by the index job. */
+  OMNICRM_SEARCH_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(100),
 });
 
 export type AiEnv = z.infer<typeof schema>;

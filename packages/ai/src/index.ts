@@ -65,3 +65,4 @@ export {
   type GenerationResult,
 } from "./insights/index.ts";
 export { chatInstructions } from "./chat/instructions.ts";
+export * as aiSearch from "./search/index.ts";

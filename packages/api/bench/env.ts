@@ -9,6 +9,12 @@ const schema = z.object({
   BENCH_WARMUP: z.coerce.number().int().min(1).max(1_000).default(5),
   /** Which cases get an EXPLAIN ANALYZE of the SQL the list procedure ran. */
   BENCH_EXPLAIN: z.enum(["none", "slow", "all"]).default("slow"),
+  /** bench:search: the bench user's searchable items (contacts, notes, emails, sessions). */
+  BENCH_ITEMS: z.coerce.number().int().min(100).max(500_000).default(50_000),
+  /** bench:search: timed runs of every query in every mode. */
+  BENCH_SEARCH_RUNS: z.coerce.number().int().min(3).max(1_000).default(12),
+  /** bench:search on a DATABASE_URL server: leave the benchmark database there (to explain). */
+  BENCH_KEEP_DATABASE: z.stringbool().default(false),
 });
 
 const parsed = schema.safeParse({
@@ -16,6 +22,9 @@ const parsed = schema.safeParse({
   BENCH_RUNS: process.env.BENCH_RUNS || undefined,
   BENCH_WARMUP: process.env.BENCH_WARMUP || undefined,
   BENCH_EXPLAIN: process.env.BENCH_EXPLAIN || undefined,
+  BENCH_ITEMS: process.env.BENCH_ITEMS || undefined,
+  BENCH_SEARCH_RUNS: process.env.BENCH_SEARCH_RUNS || undefined,
+  BENCH_KEEP_DATABASE: process.env.BENCH_KEEP_DATABASE || undefined,
 });
 if (!parsed.success) throwInvalidEnv(parsed.error.issues);
 

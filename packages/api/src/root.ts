@@ -9,6 +9,7 @@ import { customFieldsRouter } from "./routers/customFields.ts";
 import { duplicatesRouter } from "./routers/duplicates.ts";
 import { notesRouter } from "./routers/notes.ts";
 import { savedViewsRouter } from "./routers/savedViews.ts";
+import { searchRouter } from "./routers/search.ts";
 import { stagesRouter } from "./routers/stages.ts";
 import { syncRouter } from "./routers/sync.ts";
 import { tagsRouter } from "./routers/tags.ts";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   duplicates: duplicatesRouter,
   sync: syncRouter,
   insights: insightsRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

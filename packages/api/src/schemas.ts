@@ -31,3 +31,5 @@ export * from "@omnicrm/core/timeline/schemas";
 export * from "@omnicrm/core/imports/schemas";
 export * from "@omnicrm/core/duplicates/schemas";
 export * from "@omnicrm/core/sync/schemas";
+// Search by meaning.
+export * from "@omnicrm/core/search/schemas";

@@ -18,3 +18,4 @@ export * as imports from "./imports/index.ts";
 export * as duplicates from "./duplicates/index.ts";
 export * as sync from "./sync/index.ts";
 export * as assistant from "./assistant/index.ts";
+export * as search from "./search/index.ts";

@@ -63,3 +63,14 @@ export function interactionsAddedEvents(input: {
   }
   return events;
 }
+const embeddingsRequest = z.object({
+  userId: z.uuid(),
+  /** manual (the search page), schedule (the index scheduler), continue (a long index goes on). */
+  trigger: z.enum(["manual", "schedule", "continue"]),
+});
+export type EmbeddingsRequest = z.infer<typeof embeddingsRequest>;
+
+/** Asks for the user's search index to be brought up to date (embeddings of what changed). */
+export const embeddingsRequested = eventType("ai/embeddings.requested", {
+  schema: embeddingsRequest,
+});

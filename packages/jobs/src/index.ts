@@ -8,6 +8,8 @@ export {
   INTERACTIONS_EVENT_MAX_CONTACTS,
   type SyncRequest,
   type InteractionsAdded,
+  embeddingsRequested,
+  type EmbeddingsRequest,
 } from "./client.ts";
 export { jobsEnv } from "./env.ts";
 export { createFunctions } from "./functions/index.ts";
@@ -19,6 +21,13 @@ export {
   BACKGROUND_RATE_LIMITED,
   type InsightRefreshDeps,
 } from "./functions/insights-refresh.ts";
+export {
+  createSearchIndex,
+  createSearchIndexScheduler,
+  recordSearchIndexFailure,
+  SEARCH_INDEX_BATCHES_PER_RUN,
+  type SearchIndexDeps,
+} from "./functions/search-index.ts";
 export type { SyncDeps } from "./sync/context.ts";
 export {
   previewGmail,

@@ -6,6 +6,7 @@ import {
   MenuIcon,
   RefreshCwIcon,
   SparklesIcon,
+  SearchIcon,
   UsersIcon,
   XIcon,
   type LucideIcon,
@@ -28,7 +29,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { cn } from "@/lib/utils";
 
-export type NavIcon = "home" | "contacts" | "assistant" | "sync";
+export type NavIcon = "home" | "contacts" | "search" | "assistant" | "sync";
 
 export type NavItem = { href: string; label: string; icon: NavIcon };
 
@@ -38,6 +39,7 @@ const navIcons: Record<NavIcon, LucideIcon> = {
   home: HouseIcon,
   contacts: UsersIcon,
   assistant: SparklesIcon,
+  search: SearchIcon,
   sync: RefreshCwIcon,
 };
 

@@ -2,6 +2,7 @@ import type { Db } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
 import { requireContacts } from "../shared/contacts.ts";
 import type { Tx } from "../shared/db.ts";
+import { forgetEmbeddings } from "../search/embeddings.ts";
 import { aiConsentInputSchema, type AiConsentInput } from "./schemas.ts";
 
 /** Said to the model (and the user) wherever a contact without AI consent was left out. */
@@ -16,6 +17,8 @@ export async function forgetDerivedAiData(tx: Tx, actor: Actor, contactIds: stri
   await tx.contactInsight.deleteMany({
     where: { userId: actor.userId, contactId: { in: contactIds } },
   });
+  // Search by meaning: the embeddings of the contacts, their notes and their interactions.
+  await forgetEmbeddings(tx, actor, contactIds);
 }
 
 /**

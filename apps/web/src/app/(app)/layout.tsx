@@ -9,6 +9,7 @@ export const dynamic = "force-dynamic";
 const nav: NavItem[] = [
   { href: "/", label: "Home", icon: "home" },
   { href: "/contacts", label: "Contacts", icon: "contacts" },
+  { href: "/search", label: "Search", icon: "search" },
   { href: "/assistant", label: "Assistant", icon: "assistant" },
   { href: "/settings/sync", label: "Sync", icon: "sync" },
 ];
