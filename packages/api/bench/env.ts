@@ -13,6 +13,8 @@ const schema = z.object({
   BENCH_ITEMS: z.coerce.number().int().min(100).max(500_000).default(50_000),
   /** bench:search: timed runs of every query in every mode. */
   BENCH_SEARCH_RUNS: z.coerce.number().int().min(3).max(1_000).default(12),
+  /** bench:chat: timed turns per variant (a p95 needs a few hundred). */
+  BENCH_CHAT_RUNS: z.coerce.number().int().min(30).max(10_000).default(200),
   /** bench:search on a DATABASE_URL server: leave the benchmark database there (to explain). */
   BENCH_KEEP_DATABASE: z.stringbool().default(false),
 });
@@ -25,6 +27,7 @@ const parsed = schema.safeParse({
   BENCH_ITEMS: process.env.BENCH_ITEMS || undefined,
   BENCH_SEARCH_RUNS: process.env.BENCH_SEARCH_RUNS || undefined,
   BENCH_KEEP_DATABASE: process.env.BENCH_KEEP_DATABASE || undefined,
+  BENCH_CHAT_RUNS: process.env.BENCH_CHAT_RUNS || undefined,
 });
 if (!parsed.success) throwInvalidEnv(parsed.error.issues);
 

@@ -180,6 +180,14 @@ function planConfirmation(stored: UIMessage[], message: IncomingMessage): Turn {
   };
 }
 
+/** An answer that failed before it said anything is not kept (the question is). */
+function withoutEmptyAnswer(messages: UIMessage[]): UIMessage[] {
+  const last = messages.at(-1);
+  return last?.role === "assistant" && last.parts.every((p) => p.type === "step-start")
+    ? messages.slice(0, -1)
+    : messages;
+}
+
 /** Waits for every promise, then throws the first failure (so no write is left in flight). */
 async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(promises);
@@ -215,10 +223,9 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
     // The guardrails are checked while the conversation loads: both come before the model.
     const budget = checkBudget(db, actor.userId, now(), limitsFromEnv());
     budget.catch(() => undefined);
-    const [thread, settings] = await Promise.all([
-      assistant.getThread(db, actor, { id: body.threadId }),
-      assistant.getAiSettings(db, actor),
-    ]);
+    const { thread, redactContactDetails } = await assistant.loadTurnContext(db, actor, {
+      threadId: body.threadId,
+    });
     const stored = thread.messages as unknown as UIMessage[];
     const turn = planTurn(stored, body);
 
@@ -229,42 +236,44 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
     } catch {
       throw new ChatRefusal(409, "This conversation cannot be continued; start a new one.");
     }
-
     const guarded = guardModels(provider, {
       db,
       userId: actor.userId,
       feature: "chat",
-      redact: settings.redactContactDetails,
+      redact: redactContactDetails,
       now,
       prechecked: budget,
     });
-    // The question is stored while the model starts on it (it is kept even when the budget
-    // refuses it, so it can be asked again later); the answer is stored after it.
-    const savedQuestion = settleAll([
-      assistant.saveThreadMessages(db, actor, {
-        threadId: thread.id,
-        keep: turn.keep,
-        messages: messages as unknown as assistant.StoredChatMessage[],
-      }),
-      ...turn.denied.map((d) =>
-        assistant.recordAuditEvent(db, actor, {
-          kind: "tool_call",
-          feature: "chat",
-          tool: d.tool,
-          outcome: "denied",
-          input: d.input as object,
+    // The turn is stored when it ends, in one transaction, so nothing competes with the model
+    // call for the process while the first token is awaited. A refused question is stored at
+    // once, so it can be asked again later.
+    const store = (all: UIMessage[]) =>
+      settleAll([
+        assistant.saveThreadMessages(db, actor, {
           threadId: thread.id,
-          detail: "The practitioner declined it.",
+          keep: turn.keep,
+          messages: withoutEmptyAnswer(all) as unknown as assistant.StoredChatMessage[],
         }),
-      ),
-    ]);
+        ...turn.denied.map((d) =>
+          assistant.recordAuditEvent(db, actor, {
+            kind: "tool_call",
+            feature: "chat",
+            tool: d.tool,
+            outcome: "denied",
+            input: d.input as object,
+            threadId: thread.id,
+            detail: "The practitioner declined it.",
+          }),
+        ),
+      ]);
     try {
       await budget;
     } catch (error) {
-      await savedQuestion.catch(() => undefined);
+      await store(messages).catch((e: unknown) =>
+        log?.error({ err: e, threadId: thread.id }, "chat: could not save the question"),
+      );
       throw error;
     }
-
     const result = streamText({
       model: guarded.chatModel,
       instructions: chatInstructions({
@@ -278,9 +287,6 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
       stopWhen: isStepCount(MAX_STEPS),
       abortSignal: request.signal,
     });
-
-    const responseKeep =
-      messages.at(-1)?.role === "assistant" ? messages.length - 1 : messages.length;
     return createUIMessageStreamResponse({
       stream: toUIMessageStream({
         stream: result.stream,
@@ -290,12 +296,7 @@ export async function handleChatTurn(options: ChatTurnOptions): Promise<Response
         onError: (error) => chatErrorMessage(error, log),
         onEnd: async ({ messages: all }) => {
           try {
-            await savedQuestion;
-            await assistant.saveThreadMessages(db, actor, {
-              threadId: thread.id,
-              keep: responseKeep,
-              messages: all as unknown as assistant.StoredChatMessage[],
-            });
+            await store(all);
           } catch (error) {
             log?.error({ err: error, threadId: thread.id }, "chat: could not save the answer");
           }

@@ -22,11 +22,13 @@ export {
   renameThread,
   deleteThread,
   saveThreadMessages,
+  loadTurnContext,
   THREAD_NOT_FOUND,
   NEW_THREAD_TITLE,
   type ThreadRecord,
   type ThreadWithMessages,
   type StoredChatMessage,
+  type TurnContext,
 } from "./threads.ts";
 export {
   ConsentWithheldError,

@@ -108,18 +108,16 @@ export async function getThread(
   input: { id: string },
 ): Promise<ThreadWithMessages> {
   const { id } = threadIdInputSchema.parse(input);
-  const found = await db.chatThread.findFirst({
-    where: { id, userId: actor.userId },
-    select: {
-      ...threadSelect,
-      messages: {
-        orderBy: { position: "asc" },
-        select: { id: true, role: true, parts: true, metadata: true },
-      },
-    },
-  });
-  if (!found) throw new NotFoundError(THREAD_NOT_FOUND);
-  const { messages, ...thread } = found;
+  // Both reads at once: this runs before every chat turn. The messages are the owner's only.
+  const [thread, messages] = await Promise.all([
+    db.chatThread.findFirst({ where: { id, userId: actor.userId }, select: threadSelect }),
+    db.chatMessage.findMany({
+      where: { threadId: id, userId: actor.userId },
+      orderBy: { position: "asc" },
+      select: { id: true, role: true, parts: true, metadata: true },
+    }),
+  ]);
+  if (!thread) throw new NotFoundError(THREAD_NOT_FOUND);
   return {
     ...thread,
     messages: messages.map((m) => ({
@@ -214,4 +212,61 @@ export async function saveThreadMessages(
       data: { lastMessageAt: new Date(), ...(title ? { title } : {}) },
     });
   });
+}
+
+/** What a chat turn needs before it can call the model: the conversation and the settings. */
+export interface TurnContext {
+  thread: ThreadWithMessages;
+  redactContactDetails: boolean;
+}
+
+/**
+ * A conversation with its messages and the owner's redaction setting, in one statement: a chat
+ * turn reads this before every model call, so it is one round trip, not three.
+ */
+export async function loadTurnContext(
+  db: Db,
+  actor: Actor,
+  input: { threadId: string },
+): Promise<TurnContext> {
+  const id = threadIdInputSchema.parse({ id: input.threadId }).id;
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      title: string;
+      title_set_by_user: boolean;
+      created_at: Date;
+      last_message_at: Date;
+      messages: { id: string; role: string; parts: Prisma.JsonValue; metadata: Prisma.JsonValue }[];
+      redact: boolean;
+    }[]
+  >`
+    SELECT t.id, t.title, t.title_set_by_user, t.created_at, t.last_message_at,
+      coalesce((
+        SELECT json_agg(json_build_object('id', m.id, 'role', m.role, 'parts', m.parts,
+                 'metadata', m.metadata) ORDER BY m.position)
+        FROM chat_messages m WHERE m.thread_id = t.id AND m.user_id = ${actor.userId}::uuid
+      ), '[]'::json) AS messages,
+      coalesce((SELECT s.redact_contact_details FROM ai_settings s
+                WHERE s.user_id = ${actor.userId}::uuid), false) AS redact
+    FROM chat_threads t
+    WHERE t.id = ${id}::uuid AND t.user_id = ${actor.userId}::uuid`;
+  const row = rows[0];
+  if (!row) throw new NotFoundError(THREAD_NOT_FOUND);
+  return {
+    thread: {
+      id: row.id,
+      title: row.title,
+      titleSetByUser: row.title_set_by_user,
+      createdAt: row.created_at,
+      lastMessageAt: row.last_message_at,
+      messages: row.messages.map((m) => ({
+        id: m.id,
+        role: m.role === "user" ? "user" : "assistant",
+        parts: Array.isArray(m.parts) ? m.parts : [],
+        ...(m.metadata === null ? {} : { metadata: m.metadata }),
+      })),
+    },
+    redactContactDetails: row.redact,
+  };
 }
