@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
-import { cursorDate, decodeKeyset, encodeKeyset } from "../shared/cursor.ts";
+import { newestFirstPage, olderThanCursor } from "../shared/cursor.ts";
 import type { Tx } from "../shared/db.ts";
 import { truncate } from "../shared/text.ts";
 import { auditListInputSchema, type AuditListInput } from "./schemas.ts";
@@ -84,17 +84,13 @@ export async function listAuditEvents(
 ): Promise<{ items: AuditEventRecord[]; nextCursor: string | null }> {
   const { limit, cursor: rawCursor } = auditListInputSchema.parse(input);
   const where: Prisma.AiAuditEventWhereInput[] = [{ userId: actor.userId }];
-  if (rawCursor) {
-    const cursor = decodeKeyset(rawCursor, LIST, 1);
-    const at = cursorDate(cursor.values[0]);
-    where.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.id } }] });
-  }
+  if (rawCursor) where.push(olderThanCursor(rawCursor, LIST, "createdAt"));
   const rows = await db.aiAuditEvent.findMany({
     where: { AND: where },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
   });
-  const items = rows.slice(0, limit);
+  const { items, nextCursor } = newestFirstPage(rows, limit, LIST, (row) => row.createdAt);
   const ids = [...new Set(items.flatMap((row) => row.contactIds))];
   const names = new Map(
     (ids.length
@@ -105,7 +101,6 @@ export async function listAuditEvents(
       : []
     ).map((c) => [c.id, c.name]),
   );
-  const last = items.at(-1);
   return {
     items: items.map((row) => ({
       id: row.id,
@@ -124,9 +119,6 @@ export async function listAuditEvents(
         return name === undefined ? [] : [{ id, name }];
       }),
     })),
-    nextCursor:
-      rows.length > limit && last
-        ? encodeKeyset(LIST, [last.createdAt.toISOString()], last.id)
-        : null,
+    nextCursor,
   };
 }

@@ -1,7 +1,7 @@
 import type { Db, Prisma } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
 import { NotFoundError } from "../errors.ts";
-import { cursorDate, decodeKeyset, encodeKeyset } from "../shared/cursor.ts";
+import { newestFirstPage, olderThanCursor } from "../shared/cursor.ts";
 import type { Tx } from "../shared/db.ts";
 import { firstLine } from "../shared/text.ts";
 import {
@@ -77,28 +77,14 @@ export async function listThreads(
 ): Promise<{ items: ThreadRecord[]; nextCursor: string | null }> {
   const { limit, cursor: rawCursor } = threadListInputSchema.parse(input);
   const where: Prisma.ChatThreadWhereInput[] = [{ userId: actor.userId }];
-  if (rawCursor) {
-    const cursor = decodeKeyset(rawCursor, LIST, 1);
-    const at = cursorDate(cursor.values[0]);
-    where.push({
-      OR: [{ lastMessageAt: { lt: at } }, { lastMessageAt: at, id: { lt: cursor.id } }],
-    });
-  }
+  if (rawCursor) where.push(olderThanCursor(rawCursor, LIST, "lastMessageAt"));
   const rows = await db.chatThread.findMany({
     where: { AND: where },
     orderBy: [{ lastMessageAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select: threadSelect,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeKeyset(LIST, [last.lastMessageAt.toISOString()], last.id)
-        : null,
-  };
+  return newestFirstPage(rows, limit, LIST, (thread) => thread.lastMessageAt);
 }
 
 /** A conversation with all its messages, in order. */

@@ -2,7 +2,7 @@ import type { Db, Prisma } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
 import { NotFoundError } from "../errors.ts";
 import { requireContact } from "../shared/contacts.ts";
-import { cursorDate, decodeKeyset, encodeKeyset } from "../shared/cursor.ts";
+import { newestFirstPage, olderThanCursor } from "../shared/cursor.ts";
 import type { Tx } from "../shared/db.ts";
 import { firstLine } from "../shared/text.ts";
 import { recordTimelineEvent } from "../timeline/service.ts";
@@ -67,26 +67,14 @@ export async function listNotes(db: Db, actor: Actor, input: NoteListInput): Pro
   const { contactId, limit, cursor: rawCursor } = noteListInputSchema.parse(input);
   await requireContact(db, actor, contactId);
   const where: Prisma.NoteWhereInput[] = [{ contactId, userId: actor.userId }];
-  if (rawCursor) {
-    const cursor = decodeKeyset(rawCursor, LIST, 1);
-    const at = cursorDate(cursor.values[0]);
-    where.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.id } }] });
-  }
+  if (rawCursor) where.push(olderThanCursor(rawCursor, LIST, "createdAt"));
   const rows = await db.note.findMany({
     where: { AND: where },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeKeyset(LIST, [last.createdAt.toISOString()], last.id)
-        : null,
-  };
+  return newestFirstPage(rows, limit, LIST, (note) => note.createdAt);
 }
 
 /** Adds a note to a contact, and its first line to the contact's timeline. */

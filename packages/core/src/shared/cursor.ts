@@ -44,3 +44,41 @@ export function cursorDate(value: string | null | undefined): Date {
   if (value == null || Number.isNaN(date.getTime())) throw invalidCursor();
   return date;
 }
+
+/**
+ * The condition that continues a newest-first list (by `field`, then id) after the cursor of
+ * its previous page: rows older than the cursor's, or as old with a smaller id.
+ */
+export function olderThanCursor<F extends string>(
+  rawCursor: string,
+  list: string,
+  field: F,
+): { OR: ({ [K in F]: { lt: Date } } | ({ [K in F]: Date } & { id: { lt: string } }))[] } {
+  const cursor = decodeKeyset(rawCursor, list, 1);
+  const at = cursorDate(cursor.values[0]);
+  return {
+    OR: [
+      { [field]: { lt: at } } as { [K in F]: { lt: Date } },
+      { [field]: at, id: { lt: cursor.id } } as { [K in F]: Date } & { id: { lt: string } },
+    ],
+  };
+}
+
+/**
+ * One page of a newest-first list, from `limit + 1` rows read in order: the rows to show, and
+ * the cursor of the next page when there is one.
+ */
+export function newestFirstPage<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  list: string,
+  date: (row: T) => Date,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last ? encodeKeyset(list, [date(last).toISOString()], last.id) : null,
+  };
+}

@@ -2,7 +2,7 @@ import type { Db, Prisma } from "@omnicrm/db";
 import { z } from "zod";
 import type { Actor } from "../actor.ts";
 import { requireContact } from "../shared/contacts.ts";
-import { cursorDate, decodeKeyset, encodeKeyset } from "../shared/cursor.ts";
+import { newestFirstPage, olderThanCursor } from "../shared/cursor.ts";
 import type { Tx } from "../shared/db.ts";
 import { recordIdSchema } from "../shared/schemas.ts";
 import { truncate } from "../shared/text.ts";
@@ -86,26 +86,12 @@ export async function contactTimeline(
   const { contactId, limit, cursor: rawCursor } = timelineListInputSchema.parse(input);
   await requireContact(db, actor, contactId);
   const where: Prisma.TimelineEventWhereInput[] = [{ contactId, userId: actor.userId }];
-  if (rawCursor) {
-    const cursor = decodeKeyset(rawCursor, LIST, 1);
-    const at = cursorDate(cursor.values[0]);
-    where.push({
-      OR: [{ occurredAt: { lt: at } }, { occurredAt: at, id: { lt: cursor.id } }],
-    });
-  }
+  if (rawCursor) where.push(olderThanCursor(rawCursor, LIST, "occurredAt"));
   const rows = await db.timelineEvent.findMany({
     where: { AND: where },
     orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
     take: limit + 1,
     select,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > limit && last
-        ? encodeKeyset(LIST, [last.occurredAt.toISOString()], last.id)
-        : null,
-  };
+  return newestFirstPage(rows, limit, LIST, (event) => event.occurredAt);
 }
