@@ -54,7 +54,7 @@ test("a question is answered from the practice's data, citing and linking the cl
   await threads.getByRole("textbox", { name: "Conversation title" }).fill("About Maya");
   await threads.getByRole("button", { name: "Save" }).click();
   await expect(threads.getByRole("link", { name: /About Maya/ })).toBeVisible();
-  await threads.getByRole("button", { name: "New conversation" }).click();
+  await threads.getByRole("button", { name: "New conversation", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Ask about your practice" })).toBeVisible();
   await threads.getByRole("link", { name: /About Maya/ }).click();
   await expect(conversation(page).getByText("is one of your clients.")).toBeVisible();
@@ -75,7 +75,7 @@ test("a question is answered from the practice's data, citing and linking the cl
   await page.goto("/assistant");
   await page
     .getByRole("navigation", { name: "Conversations" })
-    .getByRole("button", { name: "New conversation" })
+    .getByRole("button", { name: "New conversation", exact: true })
     .click();
   await expect(page.getByRole("heading", { name: "Ask about your practice" })).toBeVisible();
   await ask(page, "Who is Maya Lopez?");
