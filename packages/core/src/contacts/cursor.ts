@@ -17,6 +17,8 @@ const cursorSchema = z.strictObject({
 });
 export type Cursor = z.infer<typeof cursorSchema>;
 
+const dateFields = new Set<ContactSortField>(["createdAt", "lastInteractionAt"]);
+
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
@@ -25,6 +27,10 @@ export function decodeCursor(raw: string, field: ContactSortField): Cursor {
   let parsed: Cursor;
   try {
     parsed = cursorSchema.parse(JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
+    // The value is compared as the column's type: a date column's value must be a date.
+    if (dateFields.has(parsed.f) && parsed.v !== null && Number.isNaN(Date.parse(parsed.v))) {
+      throw new Error("not a date");
+    }
   } catch {
     throw new InvalidInputError("This page link is no longer valid; start from the first page.", {
       cursor: ["Invalid cursor."],

@@ -16,6 +16,7 @@ import {
   updateContact,
   type ContactRecord,
 } from "./service.ts";
+import { encodeCursor } from "./cursor.ts";
 
 let testDb: TestDatabase;
 let alice: Actor;
@@ -458,9 +459,15 @@ describe("searching and filtering", () => {
     ).rejects.toBeInstanceOf(ZodError);
   });
 
-  it("returns each row's tags for the table", async () => {
+  it("returns each row's tags and dates for the table", async () => {
     const page = await listContacts(testDb.db, owner, { search: "ben" });
-    expect(page.items[0]?.tags.map((t) => t.name)).toEqual(["Nutrition", "Yoga"]);
+    const [row] = page.items;
+    expect(row?.tags.map((t) => t.name)).toEqual(["Nutrition", "Yoga"]);
+    expect(Object.keys(row?.tags[0] ?? {}).sort()).toEqual(["color", "id", "name"]);
+    expect(row?.tags[0]?.color).toBeNull();
+    // Dates, not strings: the client formats them in the user's time zone.
+    expect(row?.createdAt).toBeInstanceOf(Date);
+    expect(row?.updatedAt).toBeInstanceOf(Date);
   });
 });
 
@@ -564,6 +571,13 @@ describe("listContacts keyset pagination", () => {
         sort: { field: "email", direction: "asc" },
       }),
     ).rejects.toThrow(/another sort order/);
+    const notADate = encodeCursor({ f: "createdAt", d: "n", v: "soon", id: all[0]!.id });
+    await expect(
+      listContacts(testDb.db, owner, {
+        cursor: notADate,
+        sort: { field: "createdAt", direction: "asc" },
+      }),
+    ).rejects.toThrow(/no longer valid/);
   });
 
   it("never returns another user's contacts, even with a cursor taken from them", async () => {

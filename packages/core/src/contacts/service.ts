@@ -96,9 +96,6 @@ const baseSelect = {
   updatedAt: true,
 } satisfies Prisma.ContactSelect;
 
-/** A page reads the contacts' copies of their tag ids, then the few tags they name at once. */
-const listSelect = { ...baseSelect, tagIds: true } satisfies Prisma.ContactSelect;
-
 const recordSelect = {
   ...baseSelect,
   tags: { select: tagSelect },
@@ -109,7 +106,6 @@ const recordSelect = {
   phones: { select: { phone: true }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] },
 } satisfies Prisma.ContactSelect;
 
-type ListRow = Prisma.ContactGetPayload<{ select: typeof listSelect }>;
 type RecordRow = Prisma.ContactGetPayload<{ select: typeof recordSelect }>;
 type BaseRow = Prisma.ContactGetPayload<{ select: typeof baseSelect }>;
 
@@ -484,116 +480,96 @@ export async function setStage(
   });
 }
 
-/** The column each sort field orders by; name sorts by its folded copy. */
+/** The column each sort field orders by (name sorts by its folded copy) and its SQL type. */
 const sortColumn = {
-  name: "nameSort",
-  stage: "stage",
-  email: "email",
-  phone: "phone",
-  createdAt: "createdAt",
-  lastInteractionAt: "lastInteractionAt",
-} as const satisfies Record<ContactSortField, keyof ListRow>;
-type SortColumn = (typeof sortColumn)[ContactSortField];
-const nullableColumns = new Set<SortColumn>(["email", "phone", "lastInteractionAt"]);
-const dateColumns = new Set<SortColumn>(["createdAt", "lastInteractionAt"]);
+  name: { column: "name_sort", type: "varchar", nullable: false },
+  stage: { column: "stage", type: "varchar", nullable: false },
+  email: { column: "email", type: "varchar", nullable: true },
+  phone: { column: "phone", type: "varchar", nullable: true },
+  createdAt: { column: "created_at", type: "timestamptz", nullable: false },
+  lastInteractionAt: {
+    column: "last_interaction_at",
+    type: "timestamptz",
+    nullable: true,
+  },
+} as const satisfies Record<ContactSortField, { column: string; type: string; nullable: boolean }>;
 
-function sortValue(row: ListRow, field: ContactSortField): string | null {
-  const value = row[sortColumn[field]];
-  return value instanceof Date ? value.toISOString() : value;
+/** A page row as the list statement returns it: the contact's columns and its tags. */
+interface ListRow extends BaseRow {
+  tags: ContactTag[];
 }
 
-function parseSortValue(column: SortColumn, value: string | null): string | Date | null {
-  return dateColumns.has(column) && value !== null ? new Date(value) : value;
+function sortValue(row: ListRow, field: ContactSortField): string | null {
+  const value = row[field === "name" ? "nameSort" : field];
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 /**
  * Rows strictly after (`forward`) or before the cursor row in the canonical order
- * `column ASC NULLS LAST, id ASC`.
+ * `column ASC NULLS LAST, id ASC`. Row comparisons let PostgreSQL start the index scan at the
+ * cursor, so deep pages cost what page 1 does.
  */
-function keysetWhere(
-  sortField: ContactSortField,
-  cursor: Cursor,
-  forward: boolean,
-): Prisma.ContactWhereInput {
-  const column = sortColumn[sortField];
-  const value = parseSortValue(column, cursor.v);
-  const nullable = nullableColumns.has(column);
+function keysetSql(sortField: ContactSortField, cursor: Cursor, forward: boolean): Prisma.Sql {
+  const { column: name, type, nullable } = sortColumn[sortField];
+  const column = Prisma.raw(`c.${name}`);
+  const value = Prisma.sql`${cursor.v}::${Prisma.raw(type)}`;
+  const id = Prisma.sql`${cursor.id}::uuid`;
   if (forward) {
-    if (value === null) return { [column]: null, id: { gt: cursor.id } };
-    const after: Prisma.ContactWhereInput = {
-      OR: [
-        { [column]: { gt: value } },
-        { [column]: value, id: { gt: cursor.id } },
-        ...(nullable ? [{ [column]: null }] : []),
-      ],
-    };
-    // PostgreSQL cannot start an index scan from an OR; the redundant bound lets it seek to
-    // the cursor instead of filtering every earlier row (deep pages cost what page 1 does).
-    return nullable ? after : { AND: [{ [column]: { gte: value } }, after] };
+    if (cursor.v === null) return Prisma.sql`(${column} IS NULL AND c.id > ${id})`;
+    const after = Prisma.sql`(${column}, c.id) > (${value}, ${id})`;
+    return nullable ? Prisma.sql`(${after} OR ${column} IS NULL)` : after;
   }
-  if (value === null) {
-    return { OR: [{ [column]: { not: null } }, { [column]: null, id: { lt: cursor.id } }] };
+  if (cursor.v === null) {
+    return Prisma.sql`(${column} IS NOT NULL OR (${column} IS NULL AND c.id < ${id}))`;
   }
-  return {
-    AND: [
-      { [column]: { lte: value } },
-      { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] },
-    ],
-  };
+  // NULLs sort last, so none of them comes before a value.
+  return Prisma.sql`(${column}, c.id) < (${value}, ${id})`;
 }
 
-function orderBy(
-  sortField: ContactSortField,
-  ascending: boolean,
-): Prisma.ContactOrderByWithRelationInput[] {
-  const column = sortColumn[sortField];
-  const sort = ascending ? "asc" : "desc";
-  const byColumn: Prisma.ContactOrderByWithRelationInput = nullableColumns.has(column)
-    ? { [column]: { sort, nulls: ascending ? "last" : "first" } }
-    : { [column]: sort };
-  return [byColumn, { id: sort }];
+function orderSql(sortField: ContactSortField, ascending: boolean, alias: string): Prisma.Sql {
+  const column = Prisma.raw(`${alias}.${sortColumn[sortField].column}`);
+  const id = Prisma.raw(`${alias}.id`);
+  return ascending
+    ? Prisma.sql`${column} ASC NULLS LAST, ${id} ASC`
+    : Prisma.sql`${column} DESC NULLS FIRST, ${id} DESC`;
 }
 
-function customFieldWhere(condition: CustomFieldCondition): Prisma.ContactWhereInput {
-  const { fieldId } = condition;
+/** LIKE wildcards in a user's term are literal characters to the user. */
+const likeEscape = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function customFieldSql(condition: CustomFieldCondition): Prisma.Sql {
+  const value = (match: Prisma.Sql) => Prisma.sql`EXISTS (SELECT 1 FROM contact_field_values v
+    WHERE v.contact_id = c.id AND v.field_id = ${condition.fieldId}::uuid AND ${match})`;
   switch (condition.op) {
     case "empty":
-      return { fieldValues: { none: { fieldId } } };
+      return Prisma.sql`NOT ${value(Prisma.sql`TRUE`)}`;
     case "not_empty":
-      return { fieldValues: { some: { fieldId } } };
+      return value(Prisma.sql`TRUE`);
     case "is":
-      return { fieldValues: { some: { fieldId, textValue: condition.value } } };
-    case "contains": {
-      const escaped = condition.value.replace(/[\\%_]/g, (c) => `\\${c}`);
-      return {
-        fieldValues: { some: { fieldId, textValue: { contains: escaped, mode: "insensitive" } } },
-      };
-    }
+      return value(Prisma.sql`v.text_value = ${condition.value}`);
+    case "contains":
+      return value(Prisma.sql`v.text_value ILIKE '%' || ${likeEscape(condition.value)} || '%'`);
     case "gt":
     case "lt": {
-      const bound = condition.op === "gt" ? "gt" : "lt";
+      const op = Prisma.raw(condition.op === "gt" ? ">" : "<");
       return typeof condition.value === "number"
-        ? { fieldValues: { some: { fieldId, numberValue: { [bound]: condition.value } } } }
-        : {
-            fieldValues: {
-              some: { fieldId, dateValue: { [bound]: new Date(`${condition.value}T00:00:00Z`) } },
-            },
-          };
+        ? value(Prisma.sql`v.number_value ${op} ${condition.value}::numeric`)
+        : value(Prisma.sql`v.date_value ${op} ${condition.value}::date`);
     }
   }
 }
 
-function rangeWhere(
-  column: "createdAt" | "lastInteractionAt",
-  from?: Date,
-  to?: Date,
-): Prisma.ContactWhereInput {
-  return { [column]: { gte: from, lte: to } };
+function rangeSql(column: "created_at" | "last_interaction_at", from?: Date, to?: Date) {
+  const bounds: Prisma.Sql[] = [];
+  if (from) bounds.push(Prisma.sql`c.${Prisma.raw(column)} >= ${from}::timestamptz`);
+  if (to) bounds.push(Prisma.sql`c.${Prisma.raw(column)} <= ${to}::timestamptz`);
+  return bounds;
 }
 
 /**
  * One page of the actor's contacts: searched, filtered, sorted by any column, with keyset
- * cursors for the next and previous pages (no OFFSET, no count over the table).
+ * cursors for the next and previous pages (no OFFSET, no count over the table). One statement
+ * per page, with the rows' tags gathered in it: the page is the table's hot path.
  */
 export async function listContacts(
   db: Db,
@@ -614,46 +590,52 @@ export async function listContacts(
   const readingBackwards = cursor?.d === "p";
   const readAscending = ascending !== readingBackwards;
 
-  const where: Prisma.ContactWhereInput[] = [{ userId: actor.userId, deletedAt: null }];
+  const where: Prisma.Sql[] = [
+    Prisma.sql`c.user_id = ${actor.userId}::uuid`,
+    Prisma.sql`c.deleted_at IS NULL`,
+  ];
   const term = search ? searchKey(search) : "";
-  // LIKE wildcards in the term are literal characters to the user.
-  if (term) where.push({ searchText: { contains: term.replace(/[\\%_]/g, (c) => `\\${c}`) } });
+  if (term) where.push(Prisma.sql`c.search_text LIKE '%' || ${likeEscape(term)} || '%'`);
   if (filters.tagIds?.length) {
-    where.push({
-      tagIds:
-        filters.tagMode === "all" ? { hasEvery: filters.tagIds } : { hasSome: filters.tagIds },
-    });
+    const tagIds = Prisma.sql`${filters.tagIds}::uuid[]`;
+    where.push(
+      filters.tagMode === "all"
+        ? Prisma.sql`c.tag_ids @> ${tagIds}`
+        : Prisma.sql`c.tag_ids && ${tagIds}`,
+    );
   }
-  if (filters.stages?.length) where.push({ stage: { in: filters.stages } });
+  if (filters.stages?.length) where.push(Prisma.sql`c.stage = ANY(${filters.stages}::text[])`);
   if (filters.createdAt) {
     const { from, to } = resolveDateRange(filters.createdAt, timeZone);
-    where.push(rangeWhere("createdAt", from, to));
+    where.push(...rangeSql("created_at", from, to));
   }
   if (filters.lastInteractionAt) {
     const { from, to } = resolveDateRange(filters.lastInteractionAt, timeZone);
-    where.push(rangeWhere("lastInteractionAt", from, to));
+    where.push(...rangeSql("last_interaction_at", from, to));
   }
-  if (filters.noInteraction) where.push({ lastInteractionAt: null });
-  for (const condition of filters.custom ?? []) where.push(customFieldWhere(condition));
-  if (cursor) where.push(keysetWhere(sort.field, cursor, readAscending));
+  if (filters.noInteraction) where.push(Prisma.sql`c.last_interaction_at IS NULL`);
+  for (const condition of filters.custom ?? []) where.push(customFieldSql(condition));
+  if (cursor) where.push(keysetSql(sort.field, cursor, readAscending));
 
-  const rows = await db.contact.findMany({
-    where: { AND: where },
-    orderBy: orderBy(sort.field, readAscending),
-    take: limit + 1,
-    select: listSelect,
-  });
+  // The tags are gathered only for the page's rows, outside the limited scan.
+  const rows = await db.$queryRaw<ListRow[]>`
+    SELECT p.id, p.name, p.name_sort AS "nameSort", p.email, p.phone, p.stage,
+      p.last_interaction_at AS "lastInteractionAt", p.created_at AS "createdAt",
+      p.updated_at AS "updatedAt",
+      (SELECT coalesce(json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color)),
+          '[]'::json)
+        FROM tags t WHERE t.id = ANY(p.tag_ids) AND t.user_id = ${actor.userId}::uuid) AS tags
+    FROM (
+      SELECT c.id, c.name, c.name_sort, c.email, c.phone, c.stage, c.last_interaction_at,
+        c.created_at, c.updated_at, c.tag_ids
+      FROM contacts c
+      WHERE ${Prisma.join(where, " AND ")}
+      ORDER BY ${orderSql(sort.field, readAscending, "c")}
+      LIMIT ${limit + 1}
+    ) p
+    ORDER BY ${orderSql(sort.field, readAscending, "p")}`;
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
-  const tagIds = [...new Set(page.flatMap((row) => row.tagIds))];
-  const tags =
-    tagIds.length === 0
-      ? []
-      : await db.tag.findMany({
-          where: { userId: actor.userId, id: { in: tagIds } },
-          select: { id: true, name: true, color: true },
-        });
-  const tagsById = new Map<string, ContactTag>(tags.map((tag) => [tag.id, tag]));
   if (readingBackwards) page.reverse();
 
   const cursorFor = (row: ListRow | undefined, d: "n" | "p") =>
@@ -661,12 +643,7 @@ export async function listContacts(
   const hasNext = readingBackwards ? true : hasMore;
   const hasPrev = readingBackwards ? hasMore : cursor !== null;
   return {
-    items: page.map((row) =>
-      toListItem(
-        row,
-        row.tagIds.flatMap((id) => tagsById.get(id) ?? []),
-      ),
-    ),
+    items: page.map((row) => toListItem(row, row.tags)),
     nextCursor: hasNext ? cursorFor(page.at(-1), "n") : null,
     prevCursor: hasPrev ? cursorFor(page[0], "p") : null,
   };
