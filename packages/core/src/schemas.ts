@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { timeZoneSchema } from "./shared/schemas.ts";
 
 /**
  * Input schemas shared by forms in the browser and by the API procedures, so both report the
@@ -192,18 +193,7 @@ export const contactListInputSchema = z.strictObject({
   search: z.string().trim().max(200, "Search must be at most 200 characters.").optional(),
   filters: contactFiltersSchema.default({ tagMode: "any" }),
   /** IANA time zone the date presets are resolved in ("this week" is the user's week). */
-  timeZone: z
-    .string()
-    .max(64)
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, "Unknown time zone.")
-    .default("UTC"),
+  timeZone: timeZoneSchema.default("UTC"),
   /** Opaque keyset cursor from a previous page's `nextCursor` or `prevCursor`. */
   cursor: z.string().max(1000).nullish(),
 });
