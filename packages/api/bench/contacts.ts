@@ -8,12 +8,12 @@
 
 import os from "node:os";
 import { applyMigrations } from "@omnicrm/db/server";
-import { contacts } from "@omnicrm/core";
+import { contacts, type ContactPage } from "@omnicrm/core";
 import { createPrismaClient } from "@omnicrm/db";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pg from "pg";
-import superjson from "superjson";
+import { compactContactPage, transformer } from "../src/transformer.ts";
 import {
   appRouter,
   createInnerContext,
@@ -215,9 +215,9 @@ async function main(): Promise<void> {
 
     // Transport only: the same server, tRPC middleware and superjson, returning a stored
     // list page without touching the database.
-    let storedPage: unknown = null;
+    let storedPage: ContactPage | null = null;
     const transportRouter = createTRPCRouter({
-      page: protectedProcedure.query(() => storedPage),
+      page: protectedProcedure.query(() => storedPage && compactContactPage(storedPage)),
     });
     const server = await startHttpServer((request) => {
       const transport = new URL(request.url).pathname.startsWith("/bench/trpc");
@@ -237,12 +237,12 @@ async function main(): Promise<void> {
     });
     cleanups.push(server.close);
     const api = createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${server.origin}/api/trpc`, transformer: superjson })],
+      links: [httpLink({ url: `${server.origin}/api/trpc`, transformer })],
     });
     const transportApi = createTRPCClient<typeof transportRouter>({
-      links: [httpLink({ url: `${server.origin}/bench/trpc`, transformer: superjson })],
+      links: [httpLink({ url: `${server.origin}/bench/trpc`, transformer })],
     });
-    log(`tRPC served at ${server.origin}/api/trpc (httpLink + superjson client, keep-alive)`);
+    log(`tRPC served at ${server.origin}/api/trpc (httpLink + the API's transformer, keep-alive)`);
 
     const userId = user.id;
     const selective = RARE_LAST_NAMES[0]!;
@@ -383,7 +383,7 @@ async function main(): Promise<void> {
       const statements: Sql[] = [];
       if (!timings.trpc.error) {
         captured = statements;
-        let page: { items?: { id: string }[] };
+        let page: ContactPage;
         try {
           page = await list(benchCase.input);
         } finally {
@@ -393,7 +393,7 @@ async function main(): Promise<void> {
           benchCase.floor.text,
           benchCase.floor.values,
         );
-        const got = (page.items ?? []).map((item) => item.id);
+        const got = page.items.map((item) => item.id);
         const expected = floorRows.rows.slice(0, PAGE).map((row) => row.id);
         sameRows =
           got.length === expected.length && got.every((id, i) => id === expected[i])

@@ -18,7 +18,7 @@ import { startLocalModel } from "@omnicrm/openai-local";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import pg from "pg";
-import superjson from "superjson";
+import { transformer } from "../src/transformer.ts";
 import { appRouter, createInnerContext, logger, type AppRouter } from "../src/index.ts";
 import { startBenchDatabase } from "./database.ts";
 import { benchEnv } from "./env.ts";
@@ -256,7 +256,7 @@ async function main() {
     );
     cleanups.push(server.close);
     const api = createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${server.origin}/api/trpc`, transformer: superjson })],
+      links: [httpLink({ url: `${server.origin}/api/trpc`, transformer })],
     });
 
     const timed = async (

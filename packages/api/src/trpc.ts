@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { DomainError, type Actor } from "@omnicrm/core";
 import { getDb, type Db } from "@omnicrm/db";
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { logger as rootLogger, type Logger } from "./logger.ts";
+import { transformer } from "./transformer.ts";
 
 export interface SessionUser {
   id: string;
@@ -89,7 +89,7 @@ function userMessage(error: TRPCError): string {
 }
 
 const t = initTRPC.context<InnerContext>().create({
-  transformer: superjson,
+  transformer,
   // Never send stack traces, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error, ctx }) {

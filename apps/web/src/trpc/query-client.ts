@@ -1,5 +1,5 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
-import superjson from "superjson";
+import { transformer } from "@omnicrm/api/transformer";
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -13,11 +13,14 @@ export function makeQueryClient(): QueryClient {
         },
       },
       dehydrate: {
-        serializeData: superjson.serialize,
+        serializeData: (data: unknown) => transformer.serialize(data),
         shouldDehydrateQuery: (query) =>
           defaultShouldDehydrateQuery(query) || query.state.status === "pending",
       },
-      hydrate: { deserializeData: superjson.deserialize },
+      hydrate: {
+        deserializeData: (data: Parameters<typeof transformer.deserialize>[0]) =>
+          transformer.deserialize<unknown>(data),
+      },
     },
   });
 }

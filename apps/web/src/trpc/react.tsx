@@ -1,11 +1,11 @@
 "use client";
 
 import type { AppRouter } from "@omnicrm/api";
+import { transformer } from "@omnicrm/api/transformer";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchStreamLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
-import superjson from "superjson";
 import { makeQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -20,7 +20,7 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchStreamLink({ url: "/api/trpc", transformer: superjson })],
+      links: [httpBatchStreamLink({ url: "/api/trpc", transformer })],
     }),
   );
   return (

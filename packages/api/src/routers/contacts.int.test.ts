@@ -1,6 +1,7 @@
+import { contacts } from "@omnicrm/core";
 import { createTestDatabase, type TestDatabase } from "@omnicrm/db/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import superjson from "superjson";
+import { transformer } from "../transformer.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "../root.ts";
 import { createInnerContext, type SessionUser } from "../trpc.ts";
@@ -37,7 +38,7 @@ async function http(
   status: number;
   body: { result?: { data: unknown }; error?: { json: Record<string, unknown> } };
 }> {
-  const encoded = JSON.stringify(superjson.serialize(input));
+  const encoded = JSON.stringify(transformer.serialize(input));
   const url =
     `http://127.0.0.1/api/trpc/${procedure}` +
     (kind === "query" ? `?input=${encodeURIComponent(encoded)}` : "");
@@ -204,6 +205,28 @@ describe("contacts router", () => {
     });
   });
 
+  it("sends a list page over HTTP that the client reads back exactly as the service made it", async () => {
+    const api = callerFor(alice);
+    const tag = await api.tags.create({ name: "Wire", color: "teal" });
+    const first = await api.contacts.create({
+      name: "Wire Ånne",
+      emails: ["wire.anne@gmail.com"],
+      phones: ["+44 20 7946 0000"],
+    });
+    await api.contacts.create({ name: "Wire Bo" });
+    await api.tags.tagContacts({ contactIds: [first.id], tagIds: [tag.id] });
+    const input = { search: "wire", limit: 1, sort: { field: "name", direction: "asc" } } as const;
+
+    const res = await http(alice, "contacts.list", input, "query");
+    expect(res.status).toBe(200);
+    const page = transformer.deserialize<contacts.ContactPage>(res.body.result!.data as never);
+    const expected = await contacts.listContacts(testDb.db, { userId: alice.id }, input);
+    expect(page).toStrictEqual(expected);
+    expect(page.items[0]).toMatchObject({ name: "Wire Ånne", tags: [{ name: "Wire" }] });
+    expect(page.items[0]!.createdAt).toBeInstanceOf(Date);
+    expect(page.nextCursor).not.toBeNull();
+  });
+
   it("reports a duplicate email as a conflict on that email's field", async () => {
     await callerFor(alice).contacts.create({ name: "First", emails: ["same@example.com"] });
     const res = await http(
@@ -230,7 +253,7 @@ describe("contacts router", () => {
     const res = await fetchRequestHandler({
       endpoint: "/api/trpc",
       req: new Request(
-        `http://127.0.0.1/api/trpc/contacts.list?input=${encodeURIComponent(JSON.stringify(superjson.serialize({})))}`,
+        `http://127.0.0.1/api/trpc/contacts.list?input=${encodeURIComponent(JSON.stringify(transformer.serialize({})))}`,
       ),
       router: appRouter,
       createContext: () => ctx,

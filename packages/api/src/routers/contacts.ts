@@ -8,12 +8,15 @@ import {
   contactUpdateSchema,
   contacts,
 } from "@omnicrm/core";
+import { compactContactPage } from "../transformer.ts";
 import { createTRPCRouter, protectedProcedure } from "../trpc.ts";
 
 export const contactsRouter = createTRPCRouter({
   list: protectedProcedure
     .input(contactListInputSchema)
-    .query(({ ctx, input }) => contacts.listContacts(ctx.db, ctx.actor, input)),
+    .query(async ({ ctx, input }) =>
+      compactContactPage(await contacts.listContacts(ctx.db, ctx.actor, input)),
+    ),
 
   byId: protectedProcedure
     .input(contactIdInputSchema)

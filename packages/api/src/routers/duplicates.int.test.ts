@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@omnicrm/db/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import superjson from "superjson";
+import { transformer } from "../transformer.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logger } from "../logger.ts";
 import { appRouter, createCaller } from "../root.ts";
@@ -34,7 +34,7 @@ async function http(user: SessionUser | null, path: string, input: unknown) {
   const kind = ["suggestions", "preview", "merges"].includes(path.split(".")[1]!)
     ? "query"
     : "mutation";
-  const encoded = JSON.stringify(superjson.serialize(input));
+  const encoded = JSON.stringify(transformer.serialize(input));
   const url =
     `http://127.0.0.1/api/trpc/${path}` +
     (kind === "query" ? `?input=${encodeURIComponent(encoded)}` : "");

@@ -7,7 +7,7 @@ import type { LocalGoogle } from "@omnicrm/google-local";
 import { inngest } from "@omnicrm/jobs";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import superjson from "superjson";
+import { transformer } from "../transformer.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { forgetBackgroundJobsStatus, NO_INNGEST_REASON } from "../background-jobs.ts";
 import { logger } from "../logger.ts";
@@ -36,7 +36,7 @@ async function http(
   status: number;
   error?: { message: string; data: { code: string; fieldErrors: Record<string, string[]> } };
 }> {
-  const encoded = JSON.stringify(superjson.serialize(input));
+  const encoded = JSON.stringify(transformer.serialize(input));
   const url =
     `http://127.0.0.1/api/trpc/${procedure}` +
     (kind === "query" ? `?input=${encodeURIComponent(encoded)}` : "");

@@ -1,0 +1,86 @@
+// The API's superjson instance: the one every end of the wire (the tRPC server, the browser's
+// links, the query cache's dehydrate/hydrate, tests and benchmarks) must use. Safe for the client
+// bundle: it imports superjson and types only.
+import type { ContactListItem, ContactPage, ContactTag } from "@omnicrm/core";
+import { SuperJSON } from "superjson";
+
+export const transformer = new SuperJSON();
+
+/**
+ * superjson walks every value of a result to annotate its Dates: on a 50-row contacts page that
+ * walk costs about five times the JSON encoding itself, on the table's hot path. A page wrapped
+ * by `compactContactPage` is instead encoded here in one pass (rows as tuples, dates as epoch
+ * milliseconds) and comes out of `deserialize` as the plain ContactPage it was.
+ */
+class CompactContactPage implements ContactPage {
+  readonly items: ContactListItem[];
+  readonly nextCursor: string | null;
+  readonly prevCursor: string | null;
+
+  constructor(page: ContactPage) {
+    this.items = page.items;
+    this.nextCursor = page.nextCursor;
+    this.prevCursor = page.prevCursor;
+  }
+}
+
+/** Marks a contacts page for the compact encoding; the value is the same page. */
+export function compactContactPage(page: ContactPage): ContactPage {
+  return new CompactContactPage(page);
+}
+
+type TagTuple = [id: string, name: string, color: string | null];
+type RowTuple = [
+  id: string,
+  name: string,
+  email: string | null,
+  phone: string | null,
+  stage: string,
+  tags: TagTuple[],
+  lastInteractionAt: number | null,
+  createdAt: number,
+  updatedAt: number,
+];
+// A type alias, not an interface: superjson wants a JSON value, which needs an index signature.
+type EncodedContactPage = { rows: RowTuple[]; next: string | null; prev: string | null };
+
+const encodeTag = (tag: ContactTag): TagTuple => [tag.id, tag.name, tag.color];
+
+transformer.registerCustom<CompactContactPage, EncodedContactPage>(
+  {
+    isApplicable: (value): value is CompactContactPage => value instanceof CompactContactPage,
+    serialize: (page) => ({
+      rows: page.items.map((item) => [
+        item.id,
+        item.name,
+        item.email,
+        item.phone,
+        item.stage,
+        item.tags.map(encodeTag),
+        item.lastInteractionAt ? item.lastInteractionAt.getTime() : null,
+        item.createdAt.getTime(),
+        item.updatedAt.getTime(),
+      ]),
+      next: page.nextCursor,
+      prev: page.prevCursor,
+    }),
+    deserialize: (encoded) => ({
+      items: encoded.rows.map(
+        ([id, name, email, phone, stage, tags, lastInteractionAt, createdAt, updatedAt]) => ({
+          id,
+          name,
+          email,
+          phone,
+          stage,
+          tags: tags.map(([tagId, tagName, color]) => ({ id: tagId, name: tagName, color })),
+          lastInteractionAt: lastInteractionAt === null ? null : new Date(lastInteractionAt),
+          createdAt: new Date(createdAt),
+          updatedAt: new Date(updatedAt),
+        }),
+      ),
+      nextCursor: encoded.next,
+      prevCursor: encoded.prev,
+    }),
+  },
+  "omnicrm.contactPage.v1",
+);
