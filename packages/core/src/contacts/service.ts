@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type Db } from "@omnicrm/db";
+import { Prisma, sqlPoolOf, type Db } from "@omnicrm/db";
 import type { Actor } from "../actor.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.ts";
 import {
@@ -617,8 +617,10 @@ export async function listContacts(
   for (const condition of filters.custom ?? []) where.push(customFieldSql(condition));
   if (cursor) where.push(keysetSql(sort.field, cursor, readAscending));
 
-  // The tags are gathered only for the page's rows, outside the limited scan.
-  const rows = await db.$queryRaw<ListRow[]>`
+  // The tags are gathered only for the page's rows, outside the limited scan. The statement
+  // goes straight to the pool: Prisma's raw-query layer would only pass it through, at a
+  // fifth of the page's time.
+  const statement = Prisma.sql`
     SELECT p.id, p.name, p.name_sort AS "nameSort", p.email, p.phone, p.stage,
       p.last_interaction_at AS "lastInteractionAt", p.created_at AS "createdAt",
       p.updated_at AS "updatedAt",
@@ -634,6 +636,7 @@ export async function listContacts(
       LIMIT ${limit + 1}
     ) p
     ORDER BY ${orderSql(sort.field, readAscending, "p")}`;
+  const { rows } = await sqlPoolOf(db).query<ListRow>(statement.text, statement.values);
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit);
   if (readingBackwards) page.reverse();
