@@ -1,5 +1,5 @@
 import type { ContactPage } from "@omnicrm/core";
-import superjson, { type SuperJSONValue } from "superjson";
+import superjson, { type SuperJSONResult, type SuperJSONValue } from "superjson";
 import { describe, expect, it } from "vitest";
 import { compactContactPage, transformer } from "./transformer.ts";
 
@@ -36,7 +36,9 @@ const page: ContactPage = {
 };
 
 const overTheWire = (value: SuperJSONValue) =>
-  transformer.parse<ContactPage>(transformer.stringify(value));
+  transformer.deserialize<ContactPage>(
+    JSON.parse(JSON.stringify(transformer.serialize(value))) as SuperJSONResult,
+  );
 
 describe("the API's transformer", () => {
   it("brings a compact contacts page back as the same page, dates as Dates", () => {
@@ -53,7 +55,7 @@ describe("the API's transformer", () => {
   });
 
   it("sends rows as tuples without the per-date annotations superjson would add", () => {
-    const compact = transformer.stringify(compactContactPage(page));
+    const compact = JSON.stringify(transformer.serialize(compactContactPage(page)));
     const plain = superjson.stringify(page);
     expect(compact.length).toBeLessThan(plain.length * 0.75);
     expect(compact).not.toContain("createdAt");
@@ -61,7 +63,7 @@ describe("the API's transformer", () => {
 
   it("leaves every other value to superjson's own encoding", () => {
     const value = { at: new Date("2026-12-06T00:00:00Z"), ids: new Set(["a"]), n: 1n };
-    expect(transformer.stringify(value)).toBe(superjson.stringify(value));
+    expect(transformer.serialize(value)).toStrictEqual(superjson.serialize(value));
     expect(overTheWire(value)).toStrictEqual(value);
   });
 });

@@ -13,13 +13,12 @@ export function makeQueryClient(): QueryClient {
         },
       },
       dehydrate: {
-        serializeData: (data: unknown) => transformer.serialize(data),
+        serializeData: transformer.serialize,
         shouldDehydrateQuery: (query) =>
           defaultShouldDehydrateQuery(query) || query.state.status === "pending",
       },
       hydrate: {
-        deserializeData: (data: Parameters<typeof transformer.deserialize>[0]) =>
-          transformer.deserialize<unknown>(data),
+        deserializeData: transformer.deserialize,
       },
     },
   });
