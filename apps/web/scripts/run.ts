@@ -19,6 +19,7 @@ import {
 } from "@omnicrm/db/server";
 import { z } from "zod";
 import { planInngest } from "./inngest-dev.ts";
+import { serverNodeOptions } from "./node-options.ts";
 
 function parseMode(arg: string | undefined): "start" | "dev" {
   if (arg === "start" || arg === "dev") return arg;
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       process.env.OMNICRM_ENCRYPTION_KEY || `${secrets.encryptionKeyId}:${secrets.encryptionKey}`,
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
+    NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS),
   };
   await validatePackageEnvs(childEnv);
 
