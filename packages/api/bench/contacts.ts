@@ -25,7 +25,7 @@ import {
 import { createTRPCRouter, protectedProcedure } from "../src/trpc.ts";
 import { startBenchDatabase } from "./database.ts";
 import { benchEnv } from "./env.ts";
-import { startHttpServer } from "./http.ts";
+import { keepAliveFetch, startHttpServer } from "./http.ts";
 import { RARE_LAST_NAMES } from "./names.ts";
 import { seed } from "./seed.ts";
 
@@ -33,6 +33,7 @@ const P95_BUDGET_MS = 50;
 const MAX_RAW_RATIO = 2;
 const MIN_BASELINE_SPEEDUP = 10;
 const PAGE = 50;
+const SERVER_WARMUP_CALLS = 5_000;
 
 type BenchListInput = RouterInputs["contacts"]["list"];
 
@@ -126,7 +127,12 @@ clientPrototype.query = function (this: pg.Client, ...args: unknown[]) {
 };
 
 async function main(): Promise<void> {
-  const { BENCH_SCALE: scale, BENCH_RUNS: runs, BENCH_WARMUP: warmup } = benchEnv;
+  const {
+    BENCH_SCALE: scale,
+    BENCH_RUNS: runs,
+    BENCH_BASELINE_RUNS: baselineRuns,
+    BENCH_WARMUP: warmup,
+  } = benchEnv;
   const log = (line = "") => console.log(line);
   const cleanups: (() => Promise<void>)[] = [];
   let cleaning: Promise<void> | undefined;
@@ -150,8 +156,10 @@ async function main(): Promise<void> {
   try {
     log(
       `contacts.list benchmark: scale ${scale} (${Math.round(1_000_000 * scale).toLocaleString("en-US")} contacts), ` +
-        `${warmup} warm-up + ${runs} timed runs per case and variant, ` +
-        `Node ${process.version}, ${os.cpus().length} cores`,
+        `${warmup} warm-up + ${runs} timed runs per case of contacts.list and of its floor, ` +
+        `${baselineRuns} of the old approach, ` +
+        `Node ${process.version} (${process.execArgv.filter((flag) => flag.startsWith("--max-")).join(" ") || "default heap"}: ` +
+        `the server's young generation, as the launcher sets it), ${os.cpus().length} cores`,
     );
     const database = await startBenchDatabase(benchEnv.DATABASE_URL);
     cleanups.push(database.dispose);
@@ -236,13 +244,18 @@ async function main(): Promise<void> {
           });
     });
     cleanups.push(server.close);
+    const client = keepAliveFetch();
+    cleanups.push(() => Promise.resolve(client.close()));
     const api = createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${server.origin}/api/trpc`, transformer })],
+      links: [httpLink({ url: `${server.origin}/api/trpc`, transformer, fetch: client.fetch })],
     });
     const transportApi = createTRPCClient<typeof transportRouter>({
-      links: [httpLink({ url: `${server.origin}/bench/trpc`, transformer })],
+      links: [httpLink({ url: `${server.origin}/bench/trpc`, transformer, fetch: client.fetch })],
     });
-    log(`tRPC served at ${server.origin}/api/trpc (httpLink + the API's transformer, keep-alive)`);
+    log(
+      `tRPC served at ${server.origin}/api/trpc (httpLink + the API's transformer over ` +
+        `a node:http keep-alive client)`,
+    );
 
     const userId = user.id;
     const selective = RARE_LAST_NAMES[0]!;
@@ -358,6 +371,20 @@ async function main(): Promise<void> {
     };
     type Variant = keyof typeof variants;
     const variantNames = Object.keys(variants) as Variant[];
+    const PAIRED: Variant[] = ["trpc", "raw"];
+
+    // A server that has answered a few thousand requests, as one in use has. Before that, V8
+    // is still compiling and recompiling the request path (HTTP, tRPC, pg) in the background,
+    // on the cores PostgreSQL needs: after 600 calls, 800 more functions were optimized
+    // during 4,000 timed ones and contacts.list's p95 was 1.7 times what it is when warm.
+    const serverWarmup = performance.now();
+    for (let i = 0; i < SERVER_WARMUP_CALLS; i++) {
+      await list(cases[i % cases.length]!.input).catch(() => undefined);
+    }
+    log(
+      `server warmed up: ${SERVER_WARMUP_CALLS} contacts.list calls over the cases in ` +
+        `${((performance.now() - serverWarmup) / 1000).toFixed(1)} s`,
+    );
 
     log("");
     log(`measuring (load average before: ${loadAverage()}):`);
@@ -401,20 +428,26 @@ async function main(): Promise<void> {
             : `NO (${got.length} rows, ${got.filter((id, i) => id === expected[i]).length} in place)`;
         storedPage ??= page;
       }
-      // Interleaved, in a rotating order, so every variant sees the same cache conditions.
+      const timeOnce = async (variant: Variant) => {
+        if (timings[variant].error) return;
+        const started = performance.now();
+        try {
+          await variants[variant](benchCase);
+          timings[variant].samples.push(performance.now() - started);
+        } catch (error) {
+          timings[variant].error = errorMessage(error);
+        }
+      };
+      // tRPC and its floor take turns, in a rotating order, so they see the same cache
+      // conditions. The old approach runs after them: each of its calls scans for a few hundred
+      // milliseconds, which would leave the caches of every call after it cold (and double
+      // the others' times), where a user paging through the table has none of that.
       for (let run = 0; run < runs; run++) {
-        for (let k = 0; k < variantNames.length; k++) {
-          const variant = variantNames[(run + k) % variantNames.length]!;
-          if (timings[variant].error) continue;
-          const started = performance.now();
-          try {
-            await variants[variant](benchCase);
-            timings[variant].samples.push(performance.now() - started);
-          } catch (error) {
-            timings[variant].error = errorMessage(error);
-          }
+        for (const variant of run % 2 === 0 ? PAIRED : [...PAIRED].reverse()) {
+          await timeOnce(variant);
         }
       }
+      for (let run = 0; run < baselineRuns; run++) await timeOnce("baseline");
       const result: CaseResult = {
         benchCase,
         matches: Number(countRows[0]?.count ?? 0),
@@ -456,10 +489,10 @@ async function main(): Promise<void> {
     const explainAll = benchEnv.BENCH_EXPLAIN === "all";
     if (benchEnv.BENCH_EXPLAIN !== "none") {
       for (const result of results) {
-        // Slow: over budget, over 2x the floor even with the HTTP allowance, or not enough
-        // faster than the baseline (the strict 2x alone is mostly the fixed transport cost).
-        const slow = verdictsOf(result, transportP95).some(
-          (v) => v.pass === false && v.target !== `<=${MAX_RAW_RATIO}x raw`,
+        // Slow: over budget, over 2x the floor at the median, or not enough faster than the
+        // baseline (a p95 alone over 2x the floor is the tail of the HTTP stack, not the SQL).
+        const slow = verdictsOf(result).some(
+          (v) => v.pass === false && v.target !== `<=${MAX_RAW_RATIO}x raw p95`,
         );
         if (!explainAll && !slow) continue;
         await explainCase(log, raw, result, slow);
@@ -476,38 +509,28 @@ interface Verdict {
   target: string;
   /** null: not applicable or not measurable. */
   pass: boolean | null;
-  strict: boolean;
 }
 
-function verdictsOf(result: CaseResult, transportP95: number): Verdict[] {
+/** tRPC's time over the raw floor's, at one percentile. */
+const rawRatio = (result: CaseResult, p: number) =>
+  percentile(result.trpc.samples, p) / percentile(result.raw.samples, p);
+
+function verdictsOf(result: CaseResult): Verdict[] {
   const trpcP95 = percentile(result.trpc.samples, 0.95);
-  const rawP95 = percentile(result.raw.samples, 0.95);
   const baselineP95 = percentile(result.baseline.samples, 0.95);
   const measured = !result.trpc.error && result.trpc.samples.length > 0;
   const check = (ok: boolean) => (measured ? ok : false);
-  const verdicts: Verdict[] = [
-    { target: `p95<=${P95_BUDGET_MS}ms`, pass: check(trpcP95 <= P95_BUDGET_MS), strict: true },
+  return [
+    { target: `p95<=${P95_BUDGET_MS}ms`, pass: check(trpcP95 <= P95_BUDGET_MS) },
+    { target: `<=${MAX_RAW_RATIO}x raw p50`, pass: check(rawRatio(result, 0.5) <= MAX_RAW_RATIO) },
+    { target: `<=${MAX_RAW_RATIO}x raw p95`, pass: check(rawRatio(result, 0.95) <= MAX_RAW_RATIO) },
     {
-      target: `<=${MAX_RAW_RATIO}x raw`,
-      pass: check(trpcP95 <= MAX_RAW_RATIO * rawP95),
-      strict: true,
-    },
-    {
-      target: `<=${MAX_RAW_RATIO}x raw+http`,
-      pass: Number.isNaN(transportP95)
-        ? null
-        : check(trpcP95 <= MAX_RAW_RATIO * rawP95 + transportP95),
-      strict: false,
+      target: `>=${MIN_BASELINE_SPEEDUP}x baseline`,
+      pass: result.benchCase.versusBaseline
+        ? check(baselineP95 >= MIN_BASELINE_SPEEDUP * trpcP95)
+        : null,
     },
   ];
-  verdicts.push({
-    target: `>=${MIN_BASELINE_SPEEDUP}x baseline`,
-    pass: result.benchCase.versusBaseline
-      ? check(baselineP95 >= MIN_BASELINE_SPEEDUP * trpcP95)
-      : null,
-    strict: true,
-  });
-  return verdicts;
 }
 
 function printReport(
@@ -530,19 +553,17 @@ function printReport(
     "raw p95",
     "base p50",
     "base p95",
-    "tRPC/raw",
-    "base/tRPC",
+    "tRPC/raw p50",
+    "tRPC/raw p95",
+    "base/tRPC p95",
     "same rows as raw",
-    `p95<=${P95_BUDGET_MS}ms`,
-    `<=${MAX_RAW_RATIO}x raw`,
-    `<=${MAX_RAW_RATIO}x raw+http`,
-    `>=${MIN_BASELINE_SPEEDUP}x base`,
+    ...verdictsOf(results[0]!).map((v) => v.target),
   ];
   const rows = results.map((result) => {
     const t = (timings: Timings, p: number) =>
       timings.error ? "ERROR" : ms(percentile(timings.samples, p));
     const trpcP95 = percentile(result.trpc.samples, 0.95);
-    const verdicts = verdictsOf(result, info.transportP95);
+    const verdicts = verdictsOf(result);
     return [
       `(${result.benchCase.key}) ${result.benchCase.label}`,
       result.matches.toLocaleString("en-US"),
@@ -552,7 +573,8 @@ function printReport(
       t(result.raw, 0.95),
       t(result.baseline, 0.5),
       t(result.baseline, 0.95),
-      ratio(trpcP95 / percentile(result.raw.samples, 0.95)),
+      ratio(rawRatio(result, 0.5)),
+      ratio(rawRatio(result, 0.95)),
       ratio(percentile(result.baseline.samples, 0.95) / trpcP95),
       result.sameRows,
       ...verdicts.map((v) => (v.pass === null ? "n/a" : v.pass ? "PASS" : "MISS")),
@@ -566,13 +588,22 @@ function printReport(
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join("  ");
   log("");
-  log(`results (ms; ${results[0]?.trpc.samples.length ?? 0} timed runs per variant):`);
+  log(
+    `results (ms; ${results[0]?.trpc.samples.length ?? 0} timed runs of tRPC and raw, ` +
+      `${results[0]?.baseline.samples.length ?? 0} of the old approach):`,
+  );
   log(line(headers));
   log(line(widths.map((w) => "-".repeat(w))));
   for (const row of rows) log(line(row));
   log("");
   log(
-    "  tRPC: contacts.list over HTTP (node:http + fetchRequestHandler, httpLink + superjson client)",
+    "  tRPC: contacts.list over HTTP (node:http + fetchRequestHandler, httpLink with the API's transformer)",
+  );
+  log(
+    "        from a node:http keep-alive client (Node's own fetch, undici, would leave its work and",
+  );
+  log(
+    "        garbage on the server's event loop, where a browser's never is: see keepAliveFetch)",
   );
   log("  raw:  the same page by hand with pg: WHERE user_id AND deleted_at IS NULL [AND filter]");
   log("        ORDER BY name_sort, id LIMIT 51, with each row's tags as a JSON subquery");
@@ -585,10 +616,6 @@ function printReport(
   log(
     `  http: transport alone (same server, tRPC middleware and superjson, a stored 50-row page, ` +
       `no database): p50 ${ms(info.transportP50)} ms, p95 ${ms(info.transportP95)} ms.`,
-  );
-  log(
-    `        "<=${MAX_RAW_RATIO}x raw+http" allows it once: tRPC p95 <= ${MAX_RAW_RATIO} x raw p95 + http p95, ` +
-      `because raw runs in-process over pg and pays no HTTP, tRPC or superjson cost at all.`,
   );
   log(
     `  load: 1-minute load average ${info.loadAfter} at the end on ${os.cpus().length} cores` +
@@ -606,12 +633,12 @@ function printReport(
   const missed: string[] = [];
   const tally = new Map<string, { pass: number; total: number }>();
   for (const result of results) {
-    for (const verdict of verdictsOf(result, info.transportP95)) {
+    for (const verdict of verdictsOf(result)) {
       if (verdict.pass === null) continue;
       const entry = tally.get(verdict.target) ?? { pass: 0, total: 0 };
       entry.total++;
       if (verdict.pass) entry.pass++;
-      else if (verdict.strict) missed.push(`(${result.benchCase.key}) ${verdict.target}`);
+      else missed.push(`(${result.benchCase.key}) ${verdict.target}`);
       tally.set(verdict.target, entry);
     }
   }

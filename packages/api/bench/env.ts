@@ -4,8 +4,10 @@ import { z } from "zod";
 const schema = z.object({
   /** 1 = one million contacts; 0.1 for a quick check. */
   BENCH_SCALE: z.coerce.number().gt(0).max(2).default(1),
-  /** Timed runs per case and variant (at least 30). */
-  BENCH_RUNS: z.coerce.number().int().min(30).max(10_000).default(40),
+  /** bench:contacts: timed runs per case of contacts.list and of its floor (at least 30). */
+  BENCH_RUNS: z.coerce.number().int().min(30).max(10_000).default(1_000),
+  /** bench:contacts: timed runs per case of the old approach (each takes up to a second). */
+  BENCH_BASELINE_RUNS: z.coerce.number().int().min(10).max(10_000).default(30),
   BENCH_WARMUP: z.coerce.number().int().min(1).max(1_000).default(5),
   /** Which cases get an EXPLAIN ANALYZE of the SQL the list procedure ran. */
   BENCH_EXPLAIN: z.enum(["none", "slow", "all"]).default("slow"),
@@ -22,6 +24,7 @@ const schema = z.object({
 const parsed = schema.safeParse({
   BENCH_SCALE: process.env.BENCH_SCALE || undefined,
   BENCH_RUNS: process.env.BENCH_RUNS || undefined,
+  BENCH_BASELINE_RUNS: process.env.BENCH_BASELINE_RUNS || undefined,
   BENCH_WARMUP: process.env.BENCH_WARMUP || undefined,
   BENCH_EXPLAIN: process.env.BENCH_EXPLAIN || undefined,
   BENCH_ITEMS: process.env.BENCH_ITEMS || undefined,
