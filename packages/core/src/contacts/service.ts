@@ -494,7 +494,6 @@ const sortColumn = {
   },
 } as const satisfies Record<ContactSortField, { column: string; type: string; nullable: boolean }>;
 
-/** A page row as the list statement returns it: the contact's columns and its tags. */
 /**
  * A list row as the page's statement returns it: times as epoch milliseconds (pg turns numbers
  * into numbers; a timestamp's text costs a regular expression and its garbage, three per row).
@@ -649,8 +648,8 @@ export async function listContacts(
   if (cursor) where.push(keysetSql(sort.field, cursor, readAscending));
 
   // The tags are gathered only for the page's rows, outside the limited scan. The statement
-  // goes straight to the pool: Prisma's raw-query layer would only pass it through, at a
-  // fifth of the page's time.
+  // goes straight to the pool: Prisma's raw-query layer would only pass it through, for about
+  // a sixth of the call's time.
   const statement = Prisma.sql`
     SELECT p.id, p.name, p.name_sort AS "nameSort", p.email, p.phone, p.stage,
       (extract(epoch FROM p.last_interaction_at) * 1000)::float8 AS "lastInteractionMs",
