@@ -5,7 +5,11 @@ import { readDbEnv } from "./env.ts";
 
 export type Db = PrismaClient;
 
-const pools = new WeakMap<Db, pg.Pool>();
+// Kept on globalThis, like the client below: a server bundle can hold several copies of this
+// module (Next.js bundles each route on its own), and getDb's client is made by whichever copy
+// runs first, while sqlPoolOf may be called from any of them.
+const globalForPools = globalThis as unknown as { omnicrmSqlPools?: WeakMap<Db, pg.Pool> };
+const pools = (globalForPools.omnicrmSqlPools ??= new WeakMap<Db, pg.Pool>());
 
 export function createPrismaClient(url: string, options: { poolSize?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
