@@ -1,6 +1,6 @@
 import type { ContactPage } from "@omnicrm/core";
 import superjson, { type SuperJSONResult, type SuperJSONValue } from "superjson";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compactContactPage, transformer } from "./transformer.ts";
 
 const page: ContactPage = {
@@ -46,6 +46,15 @@ describe("the API's transformer", () => {
     expect(back).toStrictEqual(page);
     expect(back.items[0]!.lastInteractionAt).toBeInstanceOf(Date);
     expect(back.items[1]!.lastInteractionAt).toBeNull();
+  });
+
+  it("encodes a page that another copy of the module marked, as in a server bundle", async () => {
+    vi.resetModules();
+    const other = await import("./transformer.ts");
+    expect(other.compactContactPage).not.toBe(compactContactPage);
+    const encoded = transformer.serialize(other.compactContactPage(page));
+    expect(JSON.stringify(encoded)).not.toContain("createdAt");
+    expect(overTheWire(other.compactContactPage(page))).toStrictEqual(page);
   });
 
   it("keeps a page wrapped inside another result, and an empty page", () => {

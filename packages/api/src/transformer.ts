@@ -18,12 +18,21 @@ export const transformer = {
 };
 
 /**
+ * Marks a page for the compact encoding. A global symbol, not `instanceof`: a server bundle can
+ * hold several copies of this module (Next.js bundles each route on its own), and a page made
+ * by one copy may be serialized by another.
+ */
+const COMPACT_PAGE = Symbol.for("omnicrm.compactContactPage");
+
+/**
  * superjson walks every value of a result to annotate its Dates: on a 50-row contacts page that
  * walk costs about five times the JSON encoding itself, on the table's hot path. A page wrapped
  * by `compactContactPage` is instead encoded here in one pass (rows as tuples, dates as epoch
- * milliseconds) and comes out of `deserialize` as the plain ContactPage it was.
+ * milliseconds) and comes out of `deserialize` as the plain ContactPage it was. It is a class,
+ * so that superjson does not walk into it first, as it would into a plain object.
  */
 class CompactContactPage implements ContactPage {
+  readonly [COMPACT_PAGE] = true;
   readonly items: ContactListItem[];
   readonly nextCursor: string | null;
   readonly prevCursor: string | null;
@@ -57,9 +66,10 @@ type EncodedContactPage = { rows: RowTuple[]; next: string | null; prev: string 
 
 const encodeTag = (tag: ContactTag): TagTuple => [tag.id, tag.name, tag.color];
 
-wire.registerCustom<CompactContactPage, EncodedContactPage>(
+wire.registerCustom<ContactPage, EncodedContactPage>(
   {
-    isApplicable: (value): value is CompactContactPage => value instanceof CompactContactPage,
+    isApplicable: (value): value is ContactPage =>
+      typeof value === "object" && value !== null && COMPACT_PAGE in value,
     serialize: (page) => ({
       rows: page.items.map((item) => [
         item.id,
