@@ -107,6 +107,11 @@ export function keepAliveFetch(): KeepAliveFetch {
   return {
     fetch: (url, init = {}) =>
       new Promise((resolve, reject) => {
+        const body = init.body ?? undefined;
+        if (body !== undefined && typeof body !== "string") {
+          reject(new TypeError("keepAliveFetch sends string bodies only."));
+          return;
+        }
         const request = http.request(
           url,
           {
@@ -131,11 +136,7 @@ export function keepAliveFetch(): KeepAliveFetch {
           },
         );
         request.on("error", reject);
-        if (init.body !== undefined && init.body !== null && typeof init.body !== "string") {
-          reject(new TypeError("keepAliveFetch sends string bodies only."));
-          return;
-        }
-        request.end(init.body ?? undefined);
+        request.end(body);
       }),
     close: () => agent.destroy(),
   };
